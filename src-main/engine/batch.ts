@@ -1,0 +1,22 @@
+import type { Column } from '../../src-shared/types/logical';
+
+export type { Column };
+
+/** A row: values in the order of its batch's columns (as DataX records are), not an object. */
+export type Row = unknown[];
+
+/** A position in the source from which a resumed run can continue; JSON-serialisable. */
+export type Checkpoint = Record<string, unknown>;
+
+/**
+ * The unit handed between stages. Inputs reuse one `columns` array for as long as the
+ * shape holds, so processors can compile against it once (see `Processor.bind`).
+ */
+export interface Batch {
+  columns: Column[];
+  rows: Row[];
+  /** Set by the input: where to resume once this batch (and all before it in its lane) is written. */
+  checkpoint?: Checkpoint;
+  /** Approximate size read from the source, for run statistics. */
+  bytes?: number;
+}

@@ -1,0 +1,127 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Batch, Column, Row } from './batch';
+
+/**
+ * The contract between the engine and every component (connector or processor).
+ * A component is a spec (metadata + JSON Schema) plus a factory; the engine owns the
+ * lanes, channels, statistics and checkpoints, so a component only reads, transforms or writes.
+ */
+
+export type ComponentKind = 'input' | 'processor' | 'output';
+export type ComponentStatus = 'stable' | 'beta' | 'experimental';
+
+/** The logger components receive (a subset of pino's, so tests can pass a plain object). */
+export interface Logger {
+  debug(msg: string, data?: Record<string, unknown>): void;
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+/** What a component is given when it is created for a run (or for validation). */
+export interface ComponentContext {
+  /** Folder of the pipeline file: relative paths in a config resolve against it. */
+  baseDir: string;
+  jobName: string;
+  logger: Logger;
+  /** Aborted when the run is cancelled; long waits should listen to it. */
+  signal: AbortSignal;
+}
+
+export interface LanePlan {
+  /** Lanes the input will feed (at most the requested `pipeline.channels`). */
+  lanes: number;
+  /** Why fewer lanes than requested, said to the user (e.g. "files are read in one lane"). */
+  note?: string;
+}
+
+export interface Input {
+  plan(requestedLanes: number): Promise<LanePlan>;
+  /** Streams lane `lane` of `lanes`; must stop promptly when `signal` aborts. */
+  read(lane: number, lanes: number, signal: AbortSignal): AsyncIterable<Batch>;
+  /** Total rows the run will read, when cheaply known (enables progress and ETA). */
+  estimateTotal?(): Promise<number | undefined>;
+  close?(): Promise<void>;
+}
+
+/** A processor compiled against one input shape. */
+export interface BoundProcessor {
+  /** Columns of the rows `process` returns. */
+  columns: Column[];
+  process(rows: Row[]): Row[];
+}
+
+export interface Processor {
+  /**
+   * Compile against the columns of incoming batches, once per shape (never per row).
+   * Throws `FieldError` when the config names something the columns do not have.
+   */
+  bind(columns: Column[]): BoundProcessor;
+}
+
+export interface Output {
+  /** Resolves once the batch is durably written: that is the acknowledgement checkpoints wait for. */
+  write(batch: Batch, lane: number): Promise<void>;
+  /** Called once after every lane finished (with the error when the run failed): flush and release. */
+  close(error?: Error): Promise<void>;
+}
+
+/**
+ * An error about one field of a component's config, e.g. `new FieldError('condition', 'unknown column "qtty"')`.
+ * The config loader turns the relative path into `pipeline.processors[1].condition` and a file position.
+ */
+export class FieldError extends Error {
+  constructor(
+    /** Path inside the component's config, dot/bracket notation (`fields.order_id`, `columns[2].name`). */
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FieldError';
+  }
+}
+
+interface SpecBase<S extends TSchema> {
+  /** snake_case, unique per kind; what `type:` names in YAML. */
+  name: string;
+  /** Grouping in the palette and `fustgo plugins` (e.g. "database", "file", "transform", "testing"). */
+  category: string;
+  title: string;
+  description: string;
+  status: ComponentStatus;
+  /** JSON Schema of the component's fields, without `type` (validation, editor completion, forms, docs). */
+  schema: S;
+  examples?: { title: string; config: Record<string, unknown> }[];
+}
+
+export interface InputSpec<S extends TSchema = TSchema> extends SpecBase<S> {
+  kind: 'input';
+  /** Columns known from the config alone, so processors can be checked by `fustgo validate`. */
+  staticColumns?(config: Static<S>): Column[] | undefined;
+  create(config: Static<S>, ctx: ComponentContext): Input | Promise<Input>;
+}
+
+export interface ProcessorSpec<S extends TSchema = TSchema> extends SpecBase<S> {
+  kind: 'processor';
+  create(config: Static<S>, ctx: ComponentContext): Processor;
+}
+
+export interface OutputSpec<S extends TSchema = TSchema> extends SpecBase<S> {
+  kind: 'output';
+  create(config: Static<S>, ctx: ComponentContext): Output | Promise<Output>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous list of specs; each is checked where defined
+export type ComponentSpec = InputSpec<any> | ProcessorSpec<any> | OutputSpec<any>;
+
+export function defineInput<S extends TSchema>(spec: Omit<InputSpec<S>, 'kind'>): InputSpec<S> {
+  return { ...spec, kind: 'input' };
+}
+
+export function defineProcessor<S extends TSchema>(spec: Omit<ProcessorSpec<S>, 'kind'>): ProcessorSpec<S> {
+  return { ...spec, kind: 'processor' };
+}
+
+export function defineOutput<S extends TSchema>(spec: Omit<OutputSpec<S>, 'kind'>): OutputSpec<S> {
+  return { ...spec, kind: 'output' };
+}

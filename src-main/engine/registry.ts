@@ -1,0 +1,46 @@
+import type { ComponentKind, ComponentSpec } from './component';
+import { closestNames } from './similar';
+
+/** The components a host offers, built once from the static list in `connectors/index.ts`. */
+export interface Registry {
+  /** The enabled component of that kind and name; `undefined` when unknown or disabled. */
+  get(kind: ComponentKind, name: string): ComponentSpec | undefined;
+  /** Every component in list order, disabled ones included (for `fustgo plugins` and the palette). */
+  list(): { spec: ComponentSpec; enabled: boolean }[];
+  /** Names of the enabled components of a kind, in list order. */
+  names(kind: ComponentKind): string[];
+  /** Enabled names of a kind nearest to a misspelt `name`, nearest first ("did you mean"). */
+  closest(kind: ComponentKind, name: string, max?: number): string[];
+}
+
+export interface RegistrySettings {
+  /** Components switched off: `"kind:name"` (`"output:sqlite"`) or a bare `"name"` for every kind. */
+  disabled?: string[];
+}
+
+/** Builds the registry; throws when two components share a kind and name (a programming error). */
+export function createRegistry(specs: ComponentSpec[], settings: RegistrySettings = {}): Registry {
+  const disabled = new Set(settings.disabled ?? []);
+  const entries = specs.map((spec) => ({
+    spec,
+    enabled: !disabled.has(spec.name) && !disabled.has(`${spec.kind}:${spec.name}`),
+  }));
+  const byKey = new Map<string, { spec: ComponentSpec; enabled: boolean }>();
+  for (const entry of entries) {
+    const key = `${entry.spec.kind}:${entry.spec.name}`;
+    if (byKey.has(key)) throw new Error(`two ${entry.spec.kind} components are named "${entry.spec.name}"`);
+    byKey.set(key, entry);
+  }
+  const names = (kind: ComponentKind) =>
+    entries.filter((e) => e.enabled && e.spec.kind === kind).map((e) => e.spec.name);
+
+  return {
+    get(kind, name) {
+      const entry = byKey.get(`${kind}:${name}`);
+      return entry?.enabled ? entry.spec : undefined;
+    },
+    list: () => entries.map((e) => ({ ...e })),
+    names,
+    closest: (kind, name, max = 3) => closestNames(names(kind), name, max),
+  };
+}

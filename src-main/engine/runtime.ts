@@ -1,0 +1,320 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { Batch, Checkpoint, Column, Row } from './batch';
+import { Channel } from './channel';
+import {
+  FieldError,
+  type BoundProcessor,
+  type Input,
+  type Logger,
+  type Output,
+  type Processor,
+} from './component';
+import { StatsAccumulator, type RunStats } from './stats';
+
+/** Everything a run needs, created from a config by the config module (`buildPlan`). */
+export interface PipelinePlan {
+  input: Input;
+  /** In pipeline order; `path` locates each in the config (`pipeline.processors[1]`) for error messages. */
+  processors: { path: string; processor: Processor }[];
+  output: Output;
+  /** Lanes requested (`pipeline.channels`); the input may grant fewer. */
+  channels: number;
+  /** Batches each channel between two stages holds before the stage before it waits (default 4). */
+  buffer?: number;
+}
+
+export interface RunOptions {
+  /** Aborting it cancels the run: the result is `cancelled`. */
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** How often `onProgress` is called (default 1000 ms). */
+  progressIntervalMs?: number;
+  /** Live statistics while running, and once more at the end. */
+  onProgress?(stats: RunStats): void;
+  /**
+   * Called per lane, in order, once the output acknowledged every batch up to this one;
+   * the run waits for it before handing that lane's next batch to the writer's hook.
+   */
+  onCheckpoint?(lane: number, checkpoint: Checkpoint): void | Promise<void>;
+}
+
+export interface RunResult extends RunStats {
+  status: 'completed' | 'failed' | 'cancelled';
+  /** What went wrong, located where possible (`pipeline.processors[1]: …`, `output: …`). */
+  error: string | null;
+}
+
+const DEFAULT_BUFFER = 4;
+const DEFAULT_PROGRESS_MS = 1000;
+// A pipeline whose components never wait for I/O runs entirely on microtasks; yielding to the
+// event loop this often keeps timers (progress) and abort signals (Ctrl-C) alive.
+const YIELD_EVERY_MS = 20;
+
+const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** An error tagged with the part of the pipeline it came from. */
+class StageError extends Error {
+  constructor(place: string, cause: unknown) {
+    super(locatedMessage(place, cause), { cause });
+    this.name = 'StageError';
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function locatedMessage(place: string, error: unknown): string {
+  if (error instanceof FieldError) {
+    const separator = error.path.startsWith('[') ? '' : '.';
+    return `${place}${separator}${error.path}: ${error.message}`;
+  }
+  return `${place}: ${messageOf(error)}`;
+}
+
+function atStage(place: string, error: unknown): Error {
+  return error instanceof StageError ? error : new StageError(place, error);
+}
+
+/** The processors bound against one input shape, and the columns they produce. */
+interface BoundChain {
+  columns: Column[];
+  steps: { path: string; bound: BoundProcessor }[];
+}
+
+/**
+ * Binds the processor chain once per distinct `columns` array (inputs reuse one array while
+ * the shape holds), shared by all lanes. Each processor is bound to its predecessor's columns.
+ */
+function chainBinder(processors: PipelinePlan['processors']): (columns: Column[]) => BoundChain {
+  const cache = new WeakMap<Column[], BoundChain>();
+  return (columns) => {
+    const cached = cache.get(columns);
+    if (cached) return cached;
+    const steps: BoundChain['steps'] = [];
+    let current = columns;
+    for (const { path, processor } of processors) {
+      let bound: BoundProcessor;
+      try {
+        bound = processor.bind(current);
+      } catch (error) {
+        throw atStage(path, error);
+      }
+      steps.push({ path, bound });
+      current = bound.columns;
+    }
+    const chain = { columns: current, steps };
+    cache.set(columns, chain);
+    return chain;
+  };
+}
+
+function applyChain(chain: BoundChain, rows: Row[]): Row[] {
+  let current = rows;
+  for (const { path, bound } of chain.steps) {
+    if (current.length === 0) break;
+    try {
+      current = bound.process(current);
+    } catch (error) {
+      throw atStage(path, error);
+    }
+  }
+  return current;
+}
+
+interface LaneContext {
+  plan: PipelinePlan;
+  lanes: number;
+  buffer: number;
+  signal: AbortSignal;
+  stats: StatsAccumulator;
+  bindChain: (columns: Column[]) => BoundChain;
+  onCheckpoint?: RunOptions['onCheckpoint'];
+}
+
+/** reader → channel → processors → channel → writer, the three stages running concurrently. */
+function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
+  const raw = new Channel<Batch>(ctx.buffer, { signal: ctx.signal });
+  const processed = new Channel<Batch>(ctx.buffer, { signal: ctx.signal });
+
+  const read = async () => {
+    let lastYield = performance.now();
+    try {
+      for await (const batch of ctx.plan.input.read(lane, ctx.lanes, ctx.signal)) {
+        ctx.stats.addRead(batch.rows.length, batch.bytes ?? 0);
+        await raw.send(batch);
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await nextMacrotask();
+          lastYield = performance.now();
+        }
+      }
+    } catch (error) {
+      throw atStage('input', error);
+    }
+    raw.close();
+  };
+
+  const transform = async () => {
+    for await (const batch of raw) {
+      const chain = batch.rows.length > 0 ? ctx.bindChain(batch.columns) : null;
+      const rows = chain ? applyChain(chain, batch.rows) : batch.rows;
+      if (chain && rows.length > 0) {
+        await processed.send({
+          columns: chain.columns,
+          rows,
+          checkpoint: batch.checkpoint,
+          bytes: batch.bytes,
+        });
+      } else if (batch.checkpoint) {
+        // Nothing to write, but the position still advances once earlier batches are written.
+        await processed.send({ columns: batch.columns, rows: [], checkpoint: batch.checkpoint });
+      }
+    }
+    processed.close();
+  };
+
+  const write = async () => {
+    for await (const batch of processed) {
+      if (batch.rows.length > 0) {
+        try {
+          await ctx.plan.output.write(batch, lane);
+        } catch (error) {
+          throw atStage('output', error);
+        }
+        ctx.stats.addWritten(batch.rows.length);
+      }
+      if (batch.checkpoint && ctx.onCheckpoint) {
+        try {
+          await ctx.onCheckpoint(lane, batch.checkpoint);
+        } catch (error) {
+          throw atStage('checkpoint', error);
+        }
+      }
+    }
+  };
+
+  return [read(), transform(), write()];
+}
+
+/**
+ * Runs a pipeline: `input.plan` decides the lanes; each lane streams its split through the
+ * processors to `output.write` over bounded channels (a slow writer slows the reader). A
+ * lane's checkpoints are reported in order, each after the output acknowledged its batch.
+ * A failure anywhere stops every lane; the output and input are always closed, once. Never
+ * throws: the result says how the run ended.
+ */
+export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}): Promise<RunResult> {
+  const logger = options.logger ?? quietLogger;
+  const stats = new StatsAccumulator();
+  const controller = new AbortController();
+  let failure: Error | null = null;
+  const fail = (error: unknown) => {
+    if (controller.signal.aborted) {
+      // A consequence of the first failure or of cancelling, not news.
+      logger.debug('stage stopped', { reason: messageOf(error) });
+      return;
+    }
+    failure = error instanceof Error ? error : new Error(String(error));
+    controller.abort(failure);
+  };
+
+  const external = options.signal;
+  const cancel = () => controller.abort(new Error('the run was cancelled'));
+  if (external?.aborted) cancel();
+  else external?.addEventListener('abort', cancel, { once: true });
+
+  const report = (current: RunStats) => {
+    try {
+      options.onProgress?.(current);
+    } catch (error) {
+      logger.warn('progress callback failed', { error: messageOf(error) });
+    }
+  };
+  const timer = options.onProgress
+    ? setInterval(() => report(stats.snapshot()), options.progressIntervalMs ?? DEFAULT_PROGRESS_MS)
+    : undefined;
+
+  let estimating: Promise<void> = Promise.resolve();
+  try {
+    if (!controller.signal.aborted) {
+      const requested = Math.max(1, Math.floor(plan.channels));
+      let lanePlan;
+      try {
+        lanePlan = await plan.input.plan(requested);
+      } catch (error) {
+        throw atStage('input', error);
+      }
+      const lanes = Math.min(requested, Math.max(1, Math.floor(lanePlan.lanes)));
+      stats.lanes = lanes;
+      if (lanePlan.note) {
+        stats.notes.push(lanePlan.note);
+        logger.info(lanePlan.note, { requested, lanes });
+      }
+      logger.info('run started', { lanes });
+
+      estimating = estimateTotal(plan.input, stats, logger);
+      const ctx: LaneContext = {
+        plan,
+        lanes,
+        buffer: Math.max(1, Math.floor(plan.buffer ?? DEFAULT_BUFFER)),
+        signal: controller.signal,
+        stats,
+        bindChain: chainBinder(plan.processors),
+        onCheckpoint: options.onCheckpoint,
+      };
+      // Cancelled while the input was planning: nothing to start.
+      if (!controller.signal.aborted) {
+        const tasks = Array.from({ length: lanes }, (_, lane) => laneTasks(lane, ctx)).flat();
+        await Promise.all(tasks.map((task) => task.catch(fail)));
+      }
+    }
+  } catch (error) {
+    fail(error);
+  } finally {
+    external?.removeEventListener('abort', cancel);
+    clearInterval(timer);
+  }
+  await estimating;
+
+  let status: RunResult['status'] = failure
+    ? 'failed'
+    : controller.signal.aborted
+      ? 'cancelled'
+      : 'completed';
+  const reason: Error | undefined =
+    status === 'completed' ? undefined : (failure ?? new Error('the run was cancelled'));
+
+  try {
+    await plan.output.close(reason);
+  } catch (error) {
+    logger.error('closing the output failed', { error: messageOf(error) });
+    if (status === 'completed') {
+      status = 'failed';
+      failure = atStage('output', error);
+    }
+  }
+  try {
+    await plan.input.close?.();
+  } catch (error) {
+    logger.warn('closing the input failed', { error: messageOf(error) });
+  }
+
+  const final = stats.final();
+  report(final);
+  const error = status === 'completed' ? null : messageOf(failure ?? reason);
+  const log = { status, records_read: final.records_read, records_written: final.records_written };
+  if (status === 'failed') logger.error(`run failed: ${error}`, log);
+  else logger.info(`run ${status}`, log);
+  return { ...final, status, error };
+}
+
+/** Fills in `total` when the input knows it; a failing estimate only costs the ETA. */
+async function estimateTotal(input: Input, stats: StatsAccumulator, logger: Logger): Promise<void> {
+  if (!input.estimateTotal) return;
+  try {
+    const total = await input.estimateTotal();
+    if (typeof total === 'number' && Number.isFinite(total)) stats.total = total;
+  } catch (error) {
+    logger.warn('could not estimate the total rows', { error: messageOf(error) });
+  }
+}

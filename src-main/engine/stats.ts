@@ -1,0 +1,99 @@
+/** Run statistics: what the progress line, the run history and the metrics show. */
+
+/** Counters of one run (snake_case: they are stored and sent over the API as they are). */
+export interface RunStats {
+  records_read: number;
+  records_written: number;
+  records_failed: number;
+  bytes_read: number;
+  /** Rows read per second: over the last few seconds while running, over the whole run at the end. */
+  rows_per_second: number;
+  elapsed_ms: number;
+  /** Rows the run will read, when the input can tell cheaply (for percentages and ETA). */
+  total: number | null;
+  /** Lanes actually run (may be fewer than `pipeline.channels`). */
+  lanes: number;
+  /** Things the user should know about how the run went, e.g. why it used fewer lanes. */
+  notes: string[];
+}
+
+export interface StatsAccumulatorOptions {
+  /** Milliseconds clock; injectable for tests. */
+  now?: () => number;
+  /** Width of the window the live rate is measured over. */
+  windowMs?: number;
+}
+
+interface Sample {
+  at: number;
+  read: number;
+}
+
+/** Collects counters as batches pass and reports `RunStats` with a live rate. */
+export class StatsAccumulator {
+  recordsRead = 0;
+  recordsWritten = 0;
+  recordsFailed = 0;
+  bytesRead = 0;
+  total: number | null = null;
+  lanes = 0;
+  readonly notes: string[] = [];
+  private readonly now: () => number;
+  private readonly windowMs: number;
+  private readonly startedAt: number;
+  private readonly samples: Sample[];
+
+  constructor(options: StatsAccumulatorOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+    this.windowMs = options.windowMs ?? 5000;
+    this.startedAt = this.now();
+    this.samples = [{ at: this.startedAt, read: 0 }];
+  }
+
+  addRead(rows: number, bytes = 0): void {
+    this.recordsRead += rows;
+    this.bytesRead += bytes;
+  }
+
+  addWritten(rows: number): void {
+    this.recordsWritten += rows;
+  }
+
+  addFailed(rows: number): void {
+    this.recordsFailed += rows;
+  }
+
+  /** Statistics now, with the rate over the last `windowMs` (the whole run while it is shorter). */
+  snapshot(): RunStats {
+    const at = this.now();
+    this.samples.push({ at, read: this.recordsRead });
+    // Keep one sample at or before the window's start, so the rate always spans the full window.
+    while (this.samples.length > 2 && this.samples[1].at <= at - this.windowMs) this.samples.shift();
+    const oldest = this.samples[0];
+    return this.stats(at, rate(this.recordsRead - oldest.read, at - oldest.at));
+  }
+
+  /** Statistics of the finished run, with the rate over the whole run. */
+  final(): RunStats {
+    const at = this.now();
+    return this.stats(at, rate(this.recordsRead, at - this.startedAt));
+  }
+
+  private stats(at: number, rowsPerSecond: number): RunStats {
+    return {
+      records_read: this.recordsRead,
+      records_written: this.recordsWritten,
+      records_failed: this.recordsFailed,
+      bytes_read: this.bytesRead,
+      rows_per_second: rowsPerSecond,
+      elapsed_ms: Math.round(at - this.startedAt),
+      total: this.total,
+      lanes: this.lanes,
+      notes: [...this.notes],
+    };
+  }
+}
+
+function rate(rows: number, ms: number): number {
+  return ms > 0 ? (rows * 1000) / ms : 0;
+}

@@ -1,0 +1,24 @@
+/**
+ * The pipeline config as written in YAML (version 1), after `extends` and `${VAR}` are resolved.
+ * Component sections are open records: each component's own JSON Schema validates its fields.
+ */
+export interface ComponentConfig {
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface PipelineConfig {
+  version: 1;
+  job?: { name?: string; type?: string; schedule?: string; description?: string };
+  input: ComponentConfig;
+  pipeline?: {
+    /** Lanes the run uses; each lane reads its own split of the source. */
+    channels?: number;
+    /** Rows per batch handed between stages. */
+    batch_size?: number;
+    /** Batches buffered between two stages before the upstream stage waits. */
+    buffer?: number;
+    processors?: ComponentConfig[];
+  };
+  output: ComponentConfig;
+}
