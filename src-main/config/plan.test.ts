@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { defineInput, type Logger } from '../engine/component';
+import { buildPlan, loadAndValidate } from './plan';
+import { ConfigErrors, formatProblem } from './problem';
+import { testComponents, testRegistry } from './testdata/test-components';
+import { createWorkspace } from './testdata/workspace';
+
+let ws: Awaited<ReturnType<typeof createWorkspace>>;
+beforeEach(async () => {
+  ws = await createWorkspace();
+});
+afterEach(async () => {
+  await ws.dispose();
+});
+
+const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const signal = new AbortController().signal;
+
+/** Records what its factory was given, so tests can see defaults and the context. */
+function recordingInput() {
+  const created: { config: unknown; baseDir: string; jobName: string }[] = [];
+  const spec = defineInput({
+    name: 'generate',
+    category: 'testing',
+    title: 'Generate',
+    description: 'Records its config.',
+    status: 'stable',
+    schema: Type.Object({ count: Type.Integer({ default: 10 }), columns: Type.Array(Type.String()) }),
+    create(config, ctx) {
+      created.push({ config, baseDir: ctx.baseDir, jobName: ctx.jobName });
+      return { plan: async () => ({ lanes: 1 }), read: async function* () {} };
+    },
+  });
+  return { spec, created };
+}
+
+const text = `version: 1
+input: { type: generate, columns: [id, qty] }
+pipeline:
+  processors:
+    - type: filter
+      condition: qty
+output:
+  type: file
+  path: out.csv
+`;
+
+describe('buildPlan', () => {
+  it('creates every component with schema defaults, in flow order, one lane by default', async () => {
+    const { spec, created } = recordingInput();
+    const registry = testRegistry([spec, ...testComponents.filter((c) => c.kind !== 'input')]);
+    const file = await ws.write('orders.yaml', text);
+    const checked = await loadAndValidate(file, registry, { env: {} });
+    if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+    const plan = await buildPlan(checked.loaded, registry, { logger, signal });
+    expect(created).toEqual([
+      { config: { count: 10, columns: ['id', 'qty'] }, baseDir: ws.dir, jobName: 'orders' },
+    ]);
+    expect(plan.processors.map((p) => p.path)).toEqual(['pipeline.processors[0]']);
+    expect(plan.channels).toBe(1);
+    expect(plan.buffer).toBeUndefined();
+  });
+
+  it('honours --set for lanes and buffer', async () => {
+    const file = await ws.write('orders.yaml', text);
+    const checked = await loadAndValidate(file, testRegistry(), {
+      env: {},
+      set: ['pipeline.channels=3', 'pipeline.buffer=8'],
+    });
+    if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+    const plan = await buildPlan(checked.loaded, testRegistry(), { logger, signal });
+    expect([plan.channels, plan.buffer]).toEqual([3, 8]);
+  });
+
+  it('turns a FieldError from a factory into a located ConfigErrors', async () => {
+    const file = await ws.write('orders.yaml', text.replace('path: out.csv', 'path: "out\\0.csv"'));
+    const checked = await loadAndValidate(file, testRegistry(), { env: {} });
+    if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+    const error = await buildPlan(checked.loaded, testRegistry(), { logger, signal }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigErrors);
+    expect((error as ConfigErrors).message).toBe('orders.yaml:9:3: output.path: must not contain NUL');
+  });
+
+  it('refuses an invalid config', async () => {
+    const file = await ws.write('orders.yaml', text.replace('condition: qty', 'condition: qtty'));
+    const checked = await loadAndValidate(file, testRegistry(), { env: {} });
+    expect(checked.ok ? [] : checked.problems.map(formatProblem)).toEqual([
+      'orders.yaml:6:7: pipeline.processors[0].condition: unknown column "qtty" (did you mean "qty"?)',
+    ]);
+  });
+});

@@ -1,0 +1,102 @@
+import type {
+  ComponentContext,
+  ComponentSpec,
+  InputSpec,
+  Logger,
+  OutputSpec,
+  Processor,
+  ProcessorSpec,
+} from '../engine/component';
+import type { PipelinePlan } from '../engine/runtime';
+import type { ConfigProblem } from '../../src-shared/api/model';
+import { componentFields, type SpecLookup } from './component-fields';
+import { loadPipelineFile, type LoadedConfig, type LoadOptions } from './load';
+import { ConfigErrors } from './problem';
+import {
+  jobNameOf,
+  placedComponents,
+  thrownProblem,
+  validatePipeline,
+  type PlacedComponent,
+} from './validate';
+
+function isFieldError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'FieldError' &&
+    typeof (error as { path?: unknown }).path === 'string'
+  );
+}
+
+/**
+ * Creates the input, processors and output of a config for a run. The config is validated
+ * first (a config is valid, or it does not run); a `FieldError` from a factory becomes a
+ * located `ConfigErrors`; other failures (a database that is down) propagate as they are.
+ * The input is closed again when a later component cannot be created.
+ */
+export async function buildPlan(
+  loaded: LoadedConfig,
+  registry: SpecLookup,
+  ctx: { logger: Logger; signal: AbortSignal },
+): Promise<PipelinePlan> {
+  const problems = validatePipeline(loaded, registry);
+  if (problems.length > 0) throw new ConfigErrors(problems);
+  const context: ComponentContext = {
+    baseDir: loaded.baseDir,
+    jobName: jobNameOf(loaded),
+    logger: ctx.logger,
+    signal: ctx.signal,
+  };
+  const placed = placedComponents(loaded.config);
+  // Validation above guarantees each spec exists, has the section's kind, and accepts its fields.
+  const specFor = (place: PlacedComponent) => registry.get(place.kind, place.component.type) as ComponentSpec;
+  const located = async <T>(
+    place: PlacedComponent,
+    make: (config: Record<string, unknown>) => T | Promise<T>,
+  ) => {
+    try {
+      return await make(componentFields(specFor(place), place.component).config);
+    } catch (error) {
+      throw isFieldError(error) ? new ConfigErrors([thrownProblem(loaded, place.path, error)]) : error;
+    }
+  };
+  const inputPlace = placed.filter((p) => p.kind === 'input')[0];
+  const inputSpec = specFor(inputPlace) as InputSpec;
+  const input = await located(inputPlace, (config) => inputSpec.create(config, context));
+  try {
+    const processors: { path: string; processor: Processor }[] = [];
+    for (const place of placed.filter((p) => p.kind === 'processor')) {
+      const spec = specFor(place) as ProcessorSpec;
+      processors.push({
+        path: place.path,
+        processor: await located(place, (config) => spec.create(config, context)),
+      });
+    }
+    const outputPlace = placed.filter((p) => p.kind === 'output')[0];
+    const outputSpec = specFor(outputPlace) as OutputSpec;
+    const output = await located(outputPlace, (config) => outputSpec.create(config, context));
+    const pipeline = loaded.config.pipeline;
+    return {
+      input,
+      processors,
+      output,
+      channels: pipeline?.channels ?? 1,
+      ...(pipeline?.buffer !== undefined ? { buffer: pipeline.buffer } : {}),
+    };
+  } catch (error) {
+    await input.close?.().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Loads and validates a pipeline file: what `fustgo validate` and `fustgo run` start with. */
+export async function loadAndValidate(
+  file: string,
+  registry: SpecLookup,
+  opts: LoadOptions = {},
+): Promise<{ ok: true; loaded: LoadedConfig } | { ok: false; problems: ConfigProblem[] }> {
+  const result = await loadPipelineFile(file, opts);
+  if (!result.ok) return result;
+  const problems = validatePipeline(result.loaded, registry);
+  return problems.length > 0 ? { ok: false, problems } : result;
+}

@@ -1,0 +1,190 @@
+import path from 'node:path';
+import { Type as T } from '@sinclair/typebox';
+import type { ComponentConfig } from '../../src-shared/config/pipeline';
+import type { ConfigProblem } from '../../src-shared/api/model';
+import type { Column } from '../../src-shared/types/logical';
+import { FieldError, type ComponentContext, type ComponentKind, type Logger } from '../engine/component';
+import { closestNames } from '../engine/similar';
+import { childPath, joinPath } from './config-path';
+import { checkAgainst, componentFields, type SpecLookup } from './component-fields';
+import type { LoadedConfig } from './load';
+import { problemAt } from './problem';
+import type { SchemaIssue } from './schema-errors';
+
+/** A component section as the top level sees it: a `type` plus fields its own schema checks. */
+const ComponentSection = T.Object({ type: T.String({ minLength: 1 }) }, { additionalProperties: true });
+
+/** JSON Schema of the top level of a pipeline config (version 1). */
+export const PipelineTopLevel = T.Object(
+  {
+    version: T.Literal(1),
+    job: T.Optional(
+      T.Object(
+        {
+          name: T.Optional(T.String({ minLength: 1 })),
+          type: T.Optional(T.String()),
+          schedule: T.Optional(T.String()),
+          description: T.Optional(T.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    input: ComponentSection,
+    pipeline: T.Optional(
+      T.Object(
+        {
+          channels: T.Optional(T.Integer({ minimum: 1 })),
+          batch_size: T.Optional(T.Integer({ minimum: 1 })),
+          buffer: T.Optional(T.Integer({ minimum: 1 })),
+          processors: T.Optional(T.Array(ComponentSection)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    output: ComponentSection,
+  },
+  { additionalProperties: false },
+);
+
+/** A component of the config with where it sits (`pipeline.processors[1]`). */
+export interface PlacedComponent {
+  kind: ComponentKind;
+  path: string;
+  component: ComponentConfig;
+}
+
+function isComponent(value: unknown): value is ComponentConfig {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
+}
+
+/** The input, processors and output of a config, in flow order (sections that are not components are left out). */
+export function placedComponents(config: LoadedConfig['config']): PlacedComponent[] {
+  const placed: PlacedComponent[] = [];
+  if (isComponent(config.input)) placed.push({ kind: 'input', path: 'input', component: config.input });
+  const processors = config.pipeline?.processors;
+  if (Array.isArray(processors)) {
+    processors.forEach((component, i) => {
+      if (isComponent(component))
+        placed.push({ kind: 'processor', path: `pipeline.processors[${i}]`, component });
+    });
+  }
+  if (isComponent(config.output)) placed.push({ kind: 'output', path: 'output', component: config.output });
+  return placed;
+}
+
+/** Says which component types exist, nearest first: `(did you mean "sqlite"? known: generate, file, sqlite)`. */
+export function unknownTypeMessage(registry: SpecLookup, kind: ComponentKind, name: string): string {
+  const known = registry.names(kind);
+  const closest = registry.closest(kind, name, 1);
+  const hint = closest.length > 0 ? `did you mean "${closest[0]}"? ` : '';
+  return `unknown ${kind} type "${name}" (${hint}known: ${known.join(', ') || 'none'})`;
+}
+
+/** Places schema issues of a section in the file, with "did you mean" for unknown fields. */
+export function issueProblems(loaded: LoadedConfig, base: string, issues: SchemaIssue[]): ConfigProblem[] {
+  const problems = issues.map((issue) => {
+    const at = joinPath(base, issue.path);
+    let message = issue.message;
+    if (issue.unknown) {
+      const { field, known } = issue.unknown;
+      const [closest] = closestNames(known, field, 1);
+      if (closest !== undefined) message += ` (did you mean "${closest}"?)`;
+      else if (known.length > 0) message += ` (known fields: ${known.join(', ')})`;
+    }
+    return problemAt(loaded.locate(at), at, message);
+  });
+  // In the order they appear in the file, as an editor lists them.
+  return problems.sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : 0));
+}
+
+/** A problem for an error a component threw while checked: `FieldError`s point at their field. */
+export function thrownProblem(loaded: LoadedConfig, componentPath: string, error: unknown): ConfigProblem {
+  const isField =
+    error instanceof FieldError ||
+    (error instanceof Error && error.name === 'FieldError' && typeof (error as FieldError).path === 'string');
+  const at = isField ? joinPath(componentPath, (error as FieldError).path) : componentPath;
+  const message = error instanceof Error ? error.message : String(error);
+  return problemAt(loaded.locate(at), at, message);
+}
+
+/** A component with its config after schema defaults; `null` when its type or fields are invalid. */
+type CheckedComponent = PlacedComponent & { config: Record<string, unknown> | null };
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The name a job goes by: `job.name`, else the file name without extension. */
+export function jobNameOf(loaded: LoadedConfig): string {
+  const name = loaded.config.job?.name;
+  return typeof name === 'string' && name !== ''
+    ? name
+    : path.basename(loaded.file, path.extname(loaded.file));
+}
+
+/**
+ * Runs the processors' column binding against the columns the input declares from its
+ * config alone, so `fustgo validate` catches `unknown column "qtty"` before any data moves.
+ */
+function checkColumns(
+  loaded: LoadedConfig,
+  registry: SpecLookup,
+  placed: CheckedComponent[],
+): ConfigProblem[] {
+  const input = placed.find((p) => p.kind === 'input');
+  const inputSpec = input && registry.get('input', input.component.type);
+  if (!input?.config || inputSpec?.kind !== 'input' || !inputSpec.staticColumns) return [];
+  let columns: Column[] | undefined;
+  try {
+    columns = inputSpec.staticColumns(input.config);
+  } catch (error) {
+    return [thrownProblem(loaded, input.path, error)];
+  }
+  const ctx: ComponentContext = {
+    baseDir: loaded.baseDir,
+    jobName: jobNameOf(loaded),
+    logger: silentLogger,
+    signal: new AbortController().signal,
+  };
+  for (const processor of placed.filter((p) => p.kind === 'processor')) {
+    const spec = registry.get('processor', processor.component.type);
+    if (!columns || !processor.config || spec?.kind !== 'processor') return [];
+    try {
+      columns = spec.create(processor.config, ctx).bind(columns).columns;
+    } catch (error) {
+      // Later processors would be checked against columns we no longer know.
+      return [thrownProblem(loaded, processor.path, error)];
+    }
+  }
+  return [];
+}
+
+/**
+ * Every problem of a loaded config, located: the top level, each component's type and
+ * fields against its JSON Schema, then processors against the input's static columns.
+ */
+export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): ConfigProblem[] {
+  const topLevel = checkAgainst(PipelineTopLevel, loaded.config).issues;
+  const problems = issueProblems(loaded, '', topLevel);
+  const checked: CheckedComponent[] = [];
+  for (const placed of placedComponents(loaded.config)) {
+    const spec = registry.get(placed.kind, placed.component.type);
+    if (!spec) {
+      const at = childPath(placed.path, 'type');
+      problems.push(
+        problemAt(loaded.locate(at), at, unknownTypeMessage(registry, placed.kind, placed.component.type)),
+      );
+      checked.push({ ...placed, config: null });
+      continue;
+    }
+    const { config, issues } = componentFields(spec, placed.component);
+    problems.push(...issueProblems(loaded, placed.path, issues));
+    checked.push({ ...placed, config: issues.length > 0 ? null : config });
+  }
+  // A malformed section (a processor without `type`) would leave a gap in the chain.
+  if (topLevel.length === 0) problems.push(...checkColumns(loaded, registry, checked));
+  return problems;
+}
