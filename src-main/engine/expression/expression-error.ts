@@ -1,0 +1,19 @@
+/**
+ * A problem with an SQL expression found while compiling it: a syntax error, an unknown
+ * column or function, a wrong argument count. `position` is the 1-based character offset
+ * inside the expression's source when known, so an editor can underline it.
+ */
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
+
+/** The message with the place inside the expression, when known: `unknown column "qtty" (at character 1)`. */
+export function describeExpressionError(err: ExpressionError): string {
+  return err.position === undefined ? err.message : `${err.message} (at character ${err.position})`;
+}
