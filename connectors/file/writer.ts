@@ -1,0 +1,162 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { finished as streamFinished, pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
+import iconv from 'iconv-lite';
+import type { Batch, Column, Row } from '../../src-main/engine/batch';
+import type { Output } from '../../src-main/engine/component';
+import { toJsonSafe, toText } from '../shared/values';
+import { isUtf8 } from './streams';
+import type { FileFormat } from './types';
+
+/** Everything the file writer needs, resolved from the config. */
+export interface FileWriteOptions {
+  /** Absolute path of the file. */
+  path: string;
+  format: FileFormat;
+  gzip: boolean;
+  encoding: string;
+  header: boolean;
+  delimiter: string;
+  quote: string;
+  escape: string;
+  nullValue: string;
+  mode: 'overwrite' | 'append';
+}
+
+interface Sink {
+  head: Writable;
+  finished: Promise<void>;
+  /** Where bytes go: a temp file beside the target for overwrite, the target itself for append. */
+  target: string;
+}
+
+/** CSV options that keep null and empty text apart: null → `null_value` bare, a text equal to it → quoted. */
+export function csvStringifyOptions(
+  options: Pick<FileWriteOptions, 'delimiter' | 'quote' | 'escape' | 'nullValue'>,
+): StringifyOptions {
+  const { nullValue } = options;
+  return {
+    delimiter: options.delimiter,
+    quote: options.quote,
+    escape: options.escape,
+    cast: {
+      null: () => nullValue,
+      string: (value) => {
+        if (value !== nullValue) return value;
+        return value === '' ? { value, quoted_empty: true } : { value, quoted: true };
+      },
+    },
+  };
+}
+
+/** Formats rows as CSV text (values via `toText`: Dates as ISO, bytes as base64, objects as JSON). */
+export function formatCsv(rows: Row[], stringifyOptions: StringifyOptions): string {
+  return stringify(
+    rows.map((row) => row.map(toText)),
+    stringifyOptions,
+  );
+}
+
+/** Formats rows as JSON Lines, one object per row keyed by column name. */
+export function formatJsonLines(columns: Column[], rows: Row[]): string {
+  let text = '';
+  for (const row of rows) {
+    const record: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      record[c.name] = toJsonSafe(row[i]);
+    });
+    text += `${JSON.stringify(record)}\n`;
+  }
+  return text;
+}
+
+/**
+ * Writes batches to one CSV / JSON Lines file. Lanes are serialised through a queue; overwrite
+ * writes a temp file renamed into place on a successful close, so a failed run leaves no half file.
+ */
+export class FileWriter implements Output {
+  private queue: Promise<void> = Promise.resolve();
+  private sink: Sink | undefined;
+  private needsHeader: boolean;
+  private readonly csvOptions: StringifyOptions;
+
+  constructor(private readonly options: FileWriteOptions) {
+    this.needsHeader = options.format === 'csv' && options.header;
+    this.csvOptions = csvStringifyOptions(options);
+  }
+
+  /** Resolves once the batch is handed to the file stream, waiting for it to drain when its buffer is full. */
+  write(batch: Batch): Promise<void> {
+    const next = this.queue.then(() => this.writeBatch(batch));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(error?: Error): Promise<void> {
+    await this.queue;
+    if (error) {
+      await this.abandon();
+      return;
+    }
+    const sink = this.sink ?? (await this.openSink());
+    sink.head.end();
+    await sink.finished;
+    // fsync before the rename: a crash must not leave a renamed but empty file.
+    const handle = await open(sink.target, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (sink.target !== this.options.path) await rename(sink.target, this.options.path);
+  }
+
+  private async writeBatch(batch: Batch): Promise<void> {
+    const sink = this.sink ?? (await this.openSink());
+    let text = '';
+    if (this.needsHeader) {
+      text += formatCsv([batch.columns.map((c) => c.name)], this.csvOptions);
+      this.needsHeader = false;
+    }
+    text +=
+      this.options.format === 'csv'
+        ? formatCsv(batch.rows, this.csvOptions)
+        : formatJsonLines(batch.columns, batch.rows);
+    if (!sink.head.write(text)) await Promise.race([once(sink.head, 'drain'), sink.finished]);
+  }
+
+  private async openSink(): Promise<Sink> {
+    const { options } = this;
+    await mkdir(path.dirname(options.path), { recursive: true });
+    const append = options.mode === 'append';
+    if (append && this.needsHeader) {
+      const existing = await stat(options.path).catch(() => undefined);
+      this.needsHeader = !existing || existing.size === 0;
+    }
+    const target = append ? options.path : `${options.path}.${process.pid}.${Date.now()}.tmp`;
+    const file = createWriteStream(target, { flags: append ? 'a' : 'w' });
+    const stages: NodeJS.ReadWriteStream[] = [];
+    if (!isUtf8(options.encoding)) stages.push(iconv.encodeStream(options.encoding));
+    if (options.gzip) stages.push(createGzip());
+    const finished = stages.length > 0 ? pipeline([...stages, file]) : streamFinished(file);
+    // Errors surface through `write`/`close`; this keeps a failure before then from being unhandled.
+    finished.catch(() => undefined);
+    // iconv-lite's and zlib's streams are stream.Transform instances; the typings only say ReadWriteStream.
+    const head = (stages[0] ?? file) as unknown as Writable;
+    this.sink = { head, finished, target };
+    return this.sink;
+  }
+
+  private async abandon(): Promise<void> {
+    const sink = this.sink;
+    if (!sink) return;
+    sink.head.destroy();
+    await sink.finished.catch(() => undefined);
+    if (sink.target !== this.options.path) await unlink(sink.target).catch(() => undefined);
+  }
+}

@@ -1,0 +1,71 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { ComponentContext, InputSpec, OutputSpec } from '../../src-main/engine/component';
+import type { PipelineConfig } from '../../src-shared/config/pipeline';
+import { fileInput, fileOutput } from '../file/spec';
+import { generateInput } from '../generate/spec';
+import { sqliteInput, sqliteOutput } from '../sqlite/spec';
+
+const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/examples');
+const inputs: Record<string, InputSpec> = { generate: generateInput, file: fileInput, sqlite: sqliteInput };
+const outputs: Record<string, OutputSpec> = { file: fileOutput, sqlite: sqliteOutput };
+const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml'));
+
+function load(file: string): PipelineConfig {
+  return parse(readFileSync(path.join(examplesDir, file), 'utf8')) as PipelineConfig;
+}
+
+describe('example pipelines', () => {
+  it.each(examples)('%s: input and output fit their schemas', (file) => {
+    const config = load(file);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    for (const [section, spec] of [
+      [config.input, inputs[config.input.type]],
+      [config.output, outputs[config.output.type]],
+    ] as const) {
+      expect(spec, `${file}: ${section.type}`).toBeDefined();
+      const { type: _type, ...fields } = section;
+      const validate = ajv.compile(spec.schema);
+      expect(validate(fields), `${file}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    expect(config.job?.name).toBe(file.replace(/\.yaml$/, ''));
+  });
+
+  it('sqlite-to-jsonl exports the products in stock', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fustgo-examples-'));
+    try {
+      cpSync(path.join(examplesDir, 'data'), path.join(dir, 'data'), { recursive: true });
+      const config = load('sqlite-to-jsonl.yaml');
+      const ctx: ComponentContext = {
+        baseDir: dir,
+        jobName: 'sqlite-to-jsonl',
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        signal: new AbortController().signal,
+      };
+      const { type: _i, ...inputConfig } = config.input;
+      const { type: _o, ...outputConfig } = config.output;
+      const input = await sqliteInput.create(inputConfig as Parameters<typeof sqliteInput.create>[0], ctx);
+      const output = await fileOutput.create(outputConfig as Parameters<typeof fileOutput.create>[0], ctx);
+      for await (const batch of input.read(0, 1, ctx.signal)) await output.write(batch, 0);
+      await input.close?.();
+      await output.close();
+      const lines = readFileSync(path.join(dir, 'output/products.jsonl'), 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(7);
+      expect(JSON.parse(lines[0])).toEqual({
+        id: 1,
+        sku: 'TEA-001',
+        name: 'Longjing green tea 龙井',
+        price: '68.00',
+        stock: 40,
+        updated_at: '2024-01-15T10:00:00.000Z',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
