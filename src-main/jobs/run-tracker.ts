@@ -1,0 +1,167 @@
+import type { Logger as PinoLogger } from 'pino';
+import type { RunStats } from '../engine/stats';
+import type { RunResult } from '../engine/runtime';
+import type { ExecutionChanges, ExecutionRepo } from '../store/execution-repo';
+import type { ExecutionStatus, StudioEvent } from '../../src-shared/api/model';
+import type { RunHandle } from './run-launcher';
+import { isRunMessage, type RunMessage } from './run-protocol';
+
+export interface TrackedRun {
+  executionId: string;
+  jobId: string;
+  handle: RunHandle;
+  executions: ExecutionRepo;
+  emit(event: StudioEvent): void;
+  logger: PinoLogger;
+  /** Counts and checkpoints are written at most this often while running (and always at the end). */
+  persistIntervalMs: number;
+}
+
+/** A run being watched: stop it, or wait until its execution is final in the store. */
+export interface RunWatch {
+  /** Asks the run to stop; kills it when it has not ended after `graceMs`. */
+  stop(graceMs: number): void;
+  /** Resolves once the execution's final state is stored and announced. */
+  done: Promise<void>;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function counts(stats: RunStats): ExecutionChanges {
+  return {
+    records_read: stats.records_read,
+    records_written: stats.records_written,
+    records_failed: stats.records_failed,
+    bytes_read: stats.bytes_read,
+  };
+}
+
+function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : `code ${code ?? 'unknown'}`;
+}
+
+/**
+ * Follows one run process: turns its messages into events and store updates (throttled),
+ * and writes the final status when it exits — `failed` with the reason when it exited
+ * without a result (a crash), so a dead run never stays `running`.
+ */
+export function trackRun(run: TrackedRun): RunWatch {
+  const { executionId, jobId, handle, executions, logger } = run;
+  const log = logger.child({ job_id: jobId, execution_id: executionId });
+  const checkpoints: Record<string, unknown> = {};
+  let latest: RunStats | null = null;
+  let result: RunResult | null = null;
+  let lastPersist = 0;
+  let stopRequested = false;
+  let killedAfterGrace = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  // Store writes happen in order, so a late throttled write never overwrites the final state.
+  let writes: Promise<void> = Promise.resolve();
+  const write = (changes: ExecutionChanges) => {
+    writes = writes
+      .then(() => executions.update(executionId, changes))
+      .catch((error: unknown) => log.error({ err: error }, 'could not store the execution state'));
+    return writes;
+  };
+
+  const progressEvent = (stats: RunStats) =>
+    run.emit({
+      type: 'job_progress',
+      job_id: jobId,
+      execution_id: executionId,
+      records_read: stats.records_read,
+      records_written: stats.records_written,
+      records_failed: stats.records_failed,
+      bytes_read: stats.bytes_read,
+      rows_per_second: stats.rows_per_second,
+      total: stats.total,
+      elapsed_ms: stats.elapsed_ms,
+    });
+
+  const persistSoon = () => {
+    const at = Date.now();
+    if (at - lastPersist < run.persistIntervalMs) return;
+    lastPersist = at;
+    void write({ ...(latest ? counts(latest) : {}), checkpoint: { ...checkpoints } });
+  };
+
+  const onMessage = (message: RunMessage) => {
+    switch (message.type) {
+      case 'progress':
+        latest = message.stats;
+        progressEvent(message.stats);
+        persistSoon();
+        break;
+      case 'checkpoint':
+        checkpoints[String(message.lane)] = message.checkpoint;
+        persistSoon();
+        break;
+      case 'log':
+        log[message.level]({ source: 'run' }, message.message);
+        if (message.level !== 'debug') {
+          run.emit({
+            type: 'log_entry',
+            job_id: jobId,
+            execution_id: executionId,
+            level: message.level,
+            message: message.message,
+            time: now(),
+          });
+        }
+        break;
+      case 'result':
+        result = message.result;
+        break;
+    }
+  };
+
+  const done = new Promise<void>((resolve) => {
+    handle.onMessage((message: unknown) => {
+      if (isRunMessage(message)) onMessage(message);
+      else log.warn({ message }, 'ignored an unknown message from the run process');
+    });
+    handle.onExit((code, signal) => {
+      clearTimeout(killTimer);
+      let status: ExecutionStatus;
+      let error: string | null;
+      if (result) {
+        status = result.status;
+        error = result.error;
+      } else if (killedAfterGrace) {
+        status = 'cancelled';
+        error = 'the run did not stop in time and was killed';
+      } else {
+        status = 'failed';
+        error = `run process exited unexpectedly (${exitReason(code, signal)})`;
+      }
+      const final = result ?? latest;
+      if (final) progressEvent(final);
+      log.info({ status, error, code, signal, stop_requested: stopRequested }, 'run ended');
+      void write({
+        status,
+        error,
+        finished_at: now(),
+        ...(final ? counts(final) : {}),
+        checkpoint: Object.keys(checkpoints).length > 0 ? { ...checkpoints } : null,
+      }).then(() => {
+        run.emit({ type: 'job_status', job_id: jobId, execution_id: executionId, status, error });
+        resolve();
+      });
+    });
+  });
+
+  return {
+    stop(graceMs) {
+      if (stopRequested) return;
+      stopRequested = true;
+      handle.cancel();
+      killTimer = setTimeout(() => {
+        killedAfterGrace = true;
+        handle.kill();
+      }, graceMs);
+    },
+    done,
+  };
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import pino, { type Logger as PinoLogger } from 'pino';
+import { components } from '../connectors/index';
+import { createRegistry, type Registry } from './engine/registry';
+import { createJobService } from './jobs/job-service';
+import type { RunLauncher } from './jobs/run-launcher';
+import { openStore } from './store/open-store';
+import type { StudioApi } from '../src-shared/api/contract';
+import type { StudioEvent } from '../src-shared/api/model';
+
+export interface ServicesOptions {
+  /** The studio's data dir: the store (`fustgo.db`), logs (`logs/`) and job folders (`jobs/<id>/`). */
+  dataDir: string;
+  /** Example pipelines shipped with the studio (`resources/examples`). */
+  examplesDir: string;
+  /** How runs get their own process: forked (headless) or Electron utility processes. */
+  launcher: RunLauncher;
+  /** The components; defaults to every one in `connectors/index.ts`. */
+  registry?: Registry;
+  /** Defaults to JSON lines in `<dataDir>/logs/fustgo.log`. */
+  logger?: PinoLogger;
+  /** Job service timing, mostly for tests. */
+  persistIntervalMs?: number;
+  stopGraceMs?: number;
+}
+
+/** The services behind `StudioApi`, whatever host and transport serve them. */
+export interface Services {
+  api: StudioApi;
+  /** Subscribe to pushed events (job status, progress, logs); returns the unsubscribe function. */
+  onEvent(listener: (event: StudioEvent) => void): () => void;
+  /** Stops running runs, waits for their final state to be stored, closes the store. */
+  close(): Promise<void>;
+}
+
+/** JSON lines to `<dataDir>/logs/fustgo.log`, written synchronously so nothing is lost on exit. */
+function fileLogger(dataDir: string): PinoLogger {
+  const destination = pino.destination({
+    dest: join(dataDir, 'logs', 'fustgo.log'),
+    mkdir: true,
+    sync: true,
+  });
+  return pino({ level: process.env.FUSTGO_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, destination);
+}
+
+/**
+ * The one composition of the services, used by `fustgo serve`, the Electron main process
+ * and tests: opens (and migrates) the store, builds the registry, starts the job service.
+ */
+export async function createServices(options: ServicesOptions): Promise<Services> {
+  const logger = options.logger ?? fileLogger(options.dataDir);
+  const store = await openStore({ dataDir: options.dataDir });
+  try {
+    const jobs = await createJobService({
+      db: store.db,
+      registry: options.registry ?? createRegistry(components),
+      launcher: options.launcher,
+      dataDir: options.dataDir,
+      examplesDir: options.examplesDir,
+      logger,
+      ...(options.persistIntervalMs !== undefined ? { persistIntervalMs: options.persistIntervalMs } : {}),
+      ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
+    });
+    logger.info({ data_dir: options.dataDir }, 'services started');
+    let closed: Promise<void> | undefined;
+    return {
+      api: jobs.api,
+      onEvent: jobs.onEvent,
+      close() {
+        closed ??= (async () => {
+          await jobs.close();
+          await store.close();
+          logger.info('services closed');
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ExecutionStatus } from '../../src-shared/api/model';
+
+/**
+ * The metadata store's tables as Kysely sees them. Times are ISO 8601 strings and JSON
+ * values are text, so the same queries run on SQLite and PostgreSQL.
+ */
+export interface JobsTable {
+  /** A UUID. */
+  id: string;
+  name: string;
+  description: Generated<string>;
+  config_yaml: string;
+  /** Node positions of the flow graph, as JSON text. */
+  flow_diagram: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExecutionsTable {
+  id: string;
+  job_id: string;
+  status: ExecutionStatus;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Counters are BIGINT: PostgreSQL drivers may return them as strings, so repositories convert. */
+  records_read: Generated<number>;
+  records_written: Generated<number>;
+  records_failed: Generated<number>;
+  bytes_read: Generated<number>;
+  error: string | null;
+  /** Last committed checkpoint per lane (`{ "0": …, "1": … }`), as JSON text. */
+  checkpoint: string | null;
+}
+
+export interface Database {
+  jobs: JobsTable;
+  executions: ExecutionsTable;
+}
+
+export type JobRow = Selectable<JobsTable>;
+export type NewJobRow = Insertable<JobsTable>;
+export type JobRowUpdate = Updateable<JobsTable>;
+export type ExecutionRow = Selectable<ExecutionsTable>;
+export type NewExecutionRow = Insertable<ExecutionsTable>;
+export type ExecutionRowUpdate = Updateable<ExecutionsTable>;

@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import type { Execution, ExecutionStatus } from '../../src-shared/api/model';
+import type { Database, ExecutionRow } from './database';
+
+/** Run counters as the store keeps them. */
+export interface ExecutionCounts {
+  records_read: number;
+  records_written: number;
+  records_failed: number;
+  bytes_read: number;
+}
+
+/** What may change on an execution as it runs. */
+export interface ExecutionChanges extends Partial<ExecutionCounts> {
+  status?: ExecutionStatus;
+  started_at?: string | null;
+  finished_at?: string | null;
+  error?: string | null;
+  /** Last committed checkpoint per lane; stored as JSON. */
+  checkpoint?: Record<string, unknown> | null;
+}
+
+/** Executions: one row per run of a job. */
+export interface ExecutionRepo {
+  /** Adds a pending execution. */
+  insert(execution: { id: string; job_id: string }, now: string): Promise<Execution>;
+  get(id: string): Promise<Execution | undefined>;
+  /** Newest first, optionally of one job. */
+  list(options?: { job_id?: string; limit?: number }): Promise<Execution[]>;
+  /** The newest execution of each job that has one, keyed by job id. */
+  latestByJob(): Promise<Map<string, Execution>>;
+  /** The job's execution that is pending or running, if any. */
+  active(jobId: string): Promise<Execution | undefined>;
+  update(id: string, changes: ExecutionChanges): Promise<void>;
+  /** Marks every pending or running execution failed with `error`; returns how many there were. */
+  failUnfinished(error: string, now: string): Promise<number>;
+}
+
+const UNFINISHED: ExecutionStatus[] = ['pending', 'running'];
+
+function toExecution(row: ExecutionRow): Execution {
+  return {
+    id: row.id,
+    job_id: row.job_id,
+    status: row.status,
+    created_at: row.created_at,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+    // BIGINT columns may come back as strings (PostgreSQL) or numbers (SQLite).
+    records_read: Number(row.records_read),
+    records_written: Number(row.records_written),
+    records_failed: Number(row.records_failed),
+    bytes_read: Number(row.bytes_read),
+    error: row.error,
+    checkpoint: row.checkpoint === null ? null : (JSON.parse(row.checkpoint) as unknown),
+  };
+}
+
+/** The execution repository over a Kysely database. */
+export function createExecutionRepo(db: Kysely<Database>): ExecutionRepo {
+  return {
+    async insert(execution, now) {
+      const row = await db
+        .insertInto('executions')
+        .values({ id: execution.id, job_id: execution.job_id, status: 'pending', created_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toExecution(row);
+    },
+    async get(id) {
+      const row = await db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toExecution(row);
+    },
+    async list(options = {}) {
+      let query = db.selectFrom('executions').selectAll();
+      if (options.job_id !== undefined) query = query.where('job_id', '=', options.job_id);
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(options.limit ?? 100)
+        .execute();
+      return rows.map(toExecution);
+    },
+    async latestByJob() {
+      const rows = await db
+        .selectFrom('executions as e')
+        .selectAll('e')
+        .where(({ eb, selectFrom }) =>
+          eb(
+            'e.created_at',
+            '=',
+            selectFrom('executions as newer')
+              .select(({ fn }) => fn.max('newer.created_at').as('latest'))
+              .whereRef('newer.job_id', '=', 'e.job_id'),
+          ),
+        )
+        .orderBy('e.id')
+        .execute();
+      const latest = new Map<string, Execution>();
+      // Two executions created in the same millisecond: keep one, deterministically.
+      for (const row of rows) if (!latest.has(row.job_id)) latest.set(row.job_id, toExecution(row));
+      return latest;
+    },
+    async active(jobId) {
+      const row = await db
+        .selectFrom('executions')
+        .selectAll()
+        .where('job_id', '=', jobId)
+        .where('status', 'in', UNFINISHED)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      return row && toExecution(row);
+    },
+    async update(id, changes) {
+      const { checkpoint, ...rest } = changes;
+      await db
+        .updateTable('executions')
+        .set({
+          ...rest,
+          ...(checkpoint !== undefined
+            ? { checkpoint: checkpoint === null ? null : JSON.stringify(checkpoint) }
+            : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+    async failUnfinished(error, now) {
+      const result = await db
+        .updateTable('executions')
+        .set({ status: 'failed', error, finished_at: now })
+        .where('status', 'in', UNFINISHED)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/*
+ * Numbered migrations, kept in code so every host (bundle, tsx, packaged app) has them.
+ * They use only Kysely's schema builder, so PostgreSQL runs the same list.
+ * Never edit a released migration: add the next number.
+ */
+
+const jobsExecutions: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('jobs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('config_yaml', 'text', (c) => c.notNull())
+      .addColumn('flow_diagram', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('executions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('started_at', 'text')
+      .addColumn('finished_at', 'text')
+      .addColumn('records_read', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('records_written', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('records_failed', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('bytes_read', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('error', 'text')
+      .addColumn('checkpoint', 'text')
+      .execute();
+    await db.schema
+      .createIndex('executions_job_id_created_at')
+      .on('executions')
+      .columns(['job_id', 'created_at'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('executions').execute();
+    await db.schema.dropTable('jobs').execute();
+  },
+};
+
+/** Every migration by name; names sort in the order they apply. */
+export const migrations: Record<string, Migration> = {
+  '001_jobs_executions': jobsExecutions,
+};
+
+/** Hands Kysely's Migrator the list above. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
