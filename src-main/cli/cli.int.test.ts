@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * The `fustgo` command as scripts use it: exit codes and output. Runs the built CLI
+ * when there is one, else the sources through tsx.
+ */
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const built = existsSync(join(root, 'out', 'main', 'cli.js'));
+const command = built
+  ? [join(root, 'bin', 'fustgo.js')]
+  : ['--import', 'tsx', join(root, 'src-main', 'cli', 'index.ts')];
+
+let dir: string;
+
+function fustgo(...args: string[]) {
+  const result = spawnSync(process.execPath, [...command, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const pipeline = (count: number) => `version: 1
+job: { name: numbers }
+input:
+  type: generate
+  count: ${count}
+  seed: 7
+  columns:
+    - { name: id, generator: sequence }
+output:
+  type: file
+  path: numbers.csv
+  format: csv
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fustgo-cli-'));
+  writeFileSync(join(dir, 'numbers.yaml'), pipeline(5));
+  writeFileSync(
+    join(dir, 'unknown.yaml'),
+    'version: 1\ninput:\n  type: generat\noutput:\n  type: file\n  path: x.csv\n',
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('fustgo CLI', () => {
+  it('prints help and version', () => {
+    const help = fustgo('--help');
+    expect(help.code).toBe(0);
+    for (const name of ['validate', 'run', 'serve', 'plugins']) expect(help.stdout).toContain(name);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(fustgo('--version').stdout.trim()).toBe(pkg.version);
+  });
+
+  it('validate exits 0 for a valid file and 1 with located problems otherwise', () => {
+    const valid = fustgo('validate', 'numbers.yaml');
+    expect(valid.stderr).toBe('');
+    expect(valid.code).toBe(0);
+    const invalid = fustgo('validate', 'numbers.yaml', 'unknown.yaml');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(/^unknown\.yaml:3:\d+: input\.type: .*generate/m);
+  });
+
+  it('run writes the output, prints the summary and exits 0', () => {
+    const run = fustgo('run', 'numbers.yaml', '--set', 'input.count=3');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/read 3, written 3, failed 0, in .*rows\/s/);
+    expect(readFileSync(join(dir, 'numbers.csv'), 'utf8').trim().split('\n')).toEqual(['id', '1', '2', '3']);
+  });
+
+  it('run exits 2 on an invalid config', () => {
+    const run = fustgo('run', 'unknown.yaml');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^unknown\.yaml:3:\d+: input\.type/m);
+  });
+
+  it('plugins --json lists every component with its kind', () => {
+    const plugins = fustgo('plugins', '--json');
+    expect(plugins.code).toBe(0);
+    const list = JSON.parse(plugins.stdout) as { kind: string; name: string; description: string }[];
+    expect(list).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'input', name: 'generate' }),
+        expect.objectContaining({ kind: 'output', name: 'file' }),
+        expect.objectContaining({ kind: 'processor', name: 'filter' }),
+      ]),
+    );
+    expect(fustgo('plugins').stdout).toMatch(/^KIND\s+NAME\s+CATEGORY\s+STATUS\s+DESCRIPTION/);
+  });
+});

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { bundlePaths } from './bundle-paths';
+
+/*
+ * The `fustgo` command. Start-up stays fast: each command imports its heavy modules
+ * (engine, connectors, fastify, SQLite) only when it runs.
+ */
+
+const paths = bundlePaths(import.meta.url);
+const version = (JSON.parse(readFileSync(paths.packageJson, 'utf8')) as { version: string }).version;
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('expected a port 0-65535');
+  return port;
+}
+
+function setOption(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError('expected key=value');
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+const program = new Command()
+  .name('fustgo')
+  .description('FustGo Studio: move data between systems with declarative pipelines')
+  .version(version, '-V, --version');
+
+program
+  .command('validate')
+  .description('check pipeline files; prints FILE:LINE:COL: path: message for each problem')
+  .argument('<files...>', 'pipeline YAML files')
+  .action(async (files: string[]) => {
+    const { validateCommand } = await import('./validate-command');
+    process.exitCode = await validateCommand(files);
+  });
+
+program
+  .command('run')
+  .description('run a pipeline (exit 0 completed, 1 failed, 2 invalid config, 130 interrupted)')
+  .argument('<file>', 'pipeline YAML file')
+  .option('--set <key=value>', 'override a config value (repeatable)', setOption)
+  .option('-v, --verbose', 'show info and debug logs')
+  .action(async (file: string, options: { set?: Record<string, string>; verbose?: boolean }) => {
+    const { runCommand } = await import('./run-command');
+    process.exitCode = await runCommand(file, options);
+  });
+
+program
+  .command('serve')
+  .description('serve the studio and its HTTP + WebSocket API')
+  .option('--port <n>', 'port to listen on', portNumber, 8080)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--data <dir>', 'data directory (default: $FUSTGO_HOME or ~/.fustgo)')
+  .action(async (options: { port: number; host: string; data?: string }) => {
+    const { serveCommand } = await import('./serve-command');
+    await serveCommand(options, paths, version);
+  });
+
+program
+  .command('plugins')
+  .description('list the components: inputs, processors and outputs')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const { pluginsCommand } = await import('./plugins-command');
+    process.exitCode = pluginsCommand(options);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures (a port in use, an unreadable data dir) get one line, not a stack trace.
+  process.stderr.write(`fustgo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

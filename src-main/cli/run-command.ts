@@ -1,0 +1,82 @@
+import { components } from '../../connectors';
+import { buildPlan, formatProblem } from '../config';
+import { createRegistry } from '../engine/registry';
+import { runPipeline } from '../engine/runtime';
+import type { ConfigProblem } from '../../src-shared/api/model';
+import { checkPipeline } from './check-pipeline';
+import { createCliLogger } from './cli-logger';
+import { createProgressDisplay, summaryLine } from './run-report';
+
+/** Exit codes of `fustgo run`, a contract scripts rely on. */
+export const RUN_EXIT = { completed: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
+
+export interface RunCommandOptions {
+  /** `key=value` overrides of config values (`--set`). */
+  set?: Record<string, string>;
+  verbose?: boolean;
+}
+
+function printProblems(problems: ConfigProblem[]): void {
+  for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+}
+
+function problemsOf(error: unknown): ConfigProblem[] | null {
+  const problems = (error as { problems?: unknown } | null)?.problems;
+  return Array.isArray(problems) ? (problems as ConfigProblem[]) : null;
+}
+
+/**
+ * `fustgo run FILE`: runs the pipeline in this process with a live progress line on a
+ * terminal, then prints the summary. Ctrl-C cancels the run cleanly (exit 130); a
+ * second Ctrl-C leaves at once.
+ */
+export async function runCommand(file: string, options: RunCommandOptions = {}): Promise<number> {
+  const registry = createRegistry(components);
+  const checked = await checkPipeline(file, registry, options.set);
+  if (!checked.ok) {
+    printProblems(checked.problems);
+    return RUN_EXIT.invalid;
+  }
+
+  const progress = process.stderr.isTTY ? createProgressDisplay(process.stderr) : null;
+  const logger = createCliLogger({ verbose: options.verbose, beforeWrite: () => progress?.clear() });
+  const controller = new AbortController();
+  let interrupted = false;
+  const onInterrupt = () => {
+    if (interrupted) process.exit(RUN_EXIT.interrupted);
+    interrupted = true;
+    progress?.clear();
+    process.stderr.write('cancelling… (press Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const plan = await buildPlan(checked.loaded, registry, { logger, signal: controller.signal });
+    const result = await runPipeline(plan, {
+      signal: controller.signal,
+      logger,
+      progressIntervalMs: 100,
+      onProgress: (stats) => progress?.update(stats),
+    });
+    progress?.clear();
+    process.stdout.write(`${result.status}: ${summaryLine(result)}\n`);
+    if (interrupted || result.status === 'cancelled') return RUN_EXIT.interrupted;
+    if (result.status !== 'completed') {
+      process.stderr.write(`error: ${result.error ?? 'the run failed'}\n`);
+      return RUN_EXIT.failed;
+    }
+    return RUN_EXIT.completed;
+  } catch (error) {
+    progress?.clear();
+    const problems = problemsOf(error);
+    if (problems) {
+      printProblems(problems);
+      return RUN_EXIT.invalid;
+    }
+    if (interrupted) return RUN_EXIT.interrupted;
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return RUN_EXIT.failed;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

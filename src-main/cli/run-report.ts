@@ -1,0 +1,83 @@
+/** Text the `run` command shows: the live progress line and the closing summary. */
+
+/** The statistics the report reads (a subset of the engine's RunStats). */
+export interface RunFigures {
+  records_read: number;
+  records_written: number;
+  records_failed: number;
+  rows_per_second: number;
+  elapsed_ms: number;
+  total: number | null;
+}
+
+const count = new Intl.NumberFormat('en-US');
+
+/** `1:05`, `1:02:03`. */
+export function formatClock(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** `850 ms`, `12.3 s`, `2:05`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatClock(ms);
+}
+
+/**
+ * One progress line: a bar, percentage and ETA when the total is known, else the
+ * running count; always the rate.
+ */
+export function progressLine(stats: RunFigures, width = 24): string {
+  const rate = `${count.format(Math.round(stats.rows_per_second))} rows/s`;
+  if (stats.total === null || stats.total <= 0) {
+    return `${count.format(stats.records_read)} rows read  ${rate}  ${formatClock(stats.elapsed_ms)}`;
+  }
+  const fraction = Math.min(1, stats.records_read / stats.total);
+  const filled = Math.round(fraction * width);
+  const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+  const remaining = stats.total - stats.records_read;
+  const eta = stats.rows_per_second > 0 ? formatClock((remaining / stats.rows_per_second) * 1000) : '?';
+  const percent = `${(fraction * 100).toFixed(1)}%`;
+  return `${bar} ${percent}  ${count.format(stats.records_read)}/${count.format(stats.total)} rows  ${rate}  ETA ${eta}`;
+}
+
+/** The closing summary: read, written, failed, duration, rows/s. */
+export function summaryLine(stats: RunFigures): string {
+  const rate = stats.elapsed_ms > 0 ? (stats.records_read * 1000) / stats.elapsed_ms : stats.rows_per_second;
+  return [
+    `read ${count.format(stats.records_read)}`,
+    `written ${count.format(stats.records_written)}`,
+    `failed ${count.format(stats.records_failed)}`,
+    `in ${formatDuration(stats.elapsed_ms)}`,
+    `${count.format(Math.round(rate))} rows/s`,
+  ].join(', ');
+}
+
+/**
+ * Redraws one line on a terminal stream, at most every `intervalMs` (the last state
+ * is always drawn by `finish`, so throttling loses nothing the user needs).
+ */
+export function createProgressDisplay(stream: NodeJS.WriteStream, intervalMs = 100) {
+  let lastDraw = 0;
+  let shown = false;
+  return {
+    update(stats: RunFigures): void {
+      const now = Date.now();
+      if (now - lastDraw < intervalMs) return;
+      lastDraw = now;
+      const line = progressLine(stats).slice(0, Math.max(20, (stream.columns ?? 100) - 1));
+      stream.write(`\r\x1b[K${line}`);
+      shown = true;
+    },
+    /** Clears the line so other output (logs, the summary) starts at column 0. */
+    clear(): void {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

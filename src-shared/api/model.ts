@@ -1,0 +1,134 @@
+import { Type as T, type Static } from '@sinclair/typebox';
+
+/** The data the API moves: one schema per shape, used for validation and for the TypeScript types. */
+
+export const ExecutionStatus = T.Union([
+  T.Literal('pending'),
+  T.Literal('running'),
+  T.Literal('completed'),
+  T.Literal('failed'),
+  T.Literal('cancelled'),
+]);
+export type ExecutionStatus = Static<typeof ExecutionStatus>;
+
+/** Node positions of the flow graph, keyed by node id; kept beside the YAML, never in it. */
+export const FlowDiagram = T.Record(T.String(), T.Object({ x: T.Number(), y: T.Number() }));
+export type FlowDiagram = Static<typeof FlowDiagram>;
+
+export const Job = T.Object({
+  id: T.String(),
+  name: T.String(),
+  description: T.String(),
+  config_yaml: T.String(),
+  flow_diagram: T.Union([FlowDiagram, T.Null()]),
+  created_at: T.String({ description: 'ISO 8601' }),
+  updated_at: T.String({ description: 'ISO 8601' }),
+});
+export type Job = Static<typeof Job>;
+
+export const Execution = T.Object({
+  id: T.String(),
+  job_id: T.String(),
+  status: ExecutionStatus,
+  started_at: T.Union([T.String(), T.Null()]),
+  finished_at: T.Union([T.String(), T.Null()]),
+  records_read: T.Integer(),
+  records_written: T.Integer(),
+  records_failed: T.Integer(),
+  bytes_read: T.Integer(),
+  error: T.Union([T.String(), T.Null()]),
+  /** Last committed checkpoint per lane, as the input defined it. */
+  checkpoint: T.Union([T.Unknown(), T.Null()]),
+  created_at: T.String(),
+});
+export type Execution = Static<typeof Execution>;
+
+export const JobSummary = T.Object({
+  id: T.String(),
+  name: T.String(),
+  description: T.String(),
+  updated_at: T.String(),
+  /** The latest execution, if the job ever ran. */
+  last_execution: T.Union([Execution, T.Null()]),
+});
+export type JobSummary = Static<typeof JobSummary>;
+
+export const ComponentKind = T.Union([T.Literal('input'), T.Literal('processor'), T.Literal('output')]);
+export type ComponentKind = Static<typeof ComponentKind>;
+
+export const PluginInfo = T.Object({
+  name: T.String(),
+  kind: ComponentKind,
+  category: T.String(),
+  title: T.String(),
+  description: T.String(),
+  status: T.String(),
+  enabled: T.Boolean(),
+});
+export type PluginInfo = Static<typeof PluginInfo>;
+
+export const PluginDetail = T.Composite([
+  PluginInfo,
+  T.Object({
+    schema: T.Unknown({ description: 'JSON Schema of the component fields' }),
+    examples: T.Array(T.Object({ title: T.String(), config: T.Unknown() })),
+  }),
+]);
+export type PluginDetail = Static<typeof PluginDetail>;
+
+/** One located problem in a config: `FILE:LINE:COL: path: message`. */
+export const ConfigProblem = T.Object({
+  file: T.String(),
+  line: T.Integer(),
+  col: T.Integer(),
+  path: T.String(),
+  message: T.String(),
+});
+export type ConfigProblem = Static<typeof ConfigProblem>;
+
+export const Example = T.Object({
+  name: T.String({ description: 'file name without .yaml' }),
+  title: T.String(),
+  description: T.String(),
+  config_yaml: T.String(),
+});
+export type Example = Static<typeof Example>;
+
+export const RunProgress = T.Object({
+  records_read: T.Integer(),
+  records_written: T.Integer(),
+  records_failed: T.Integer(),
+  bytes_read: T.Integer(),
+  rows_per_second: T.Number(),
+  /** Rows expected in all, when the input knows it. */
+  total: T.Union([T.Integer(), T.Null()]),
+  elapsed_ms: T.Integer(),
+});
+export type RunProgress = Static<typeof RunProgress>;
+
+export const LogLevel = T.Union([
+  T.Literal('debug'),
+  T.Literal('info'),
+  T.Literal('warn'),
+  T.Literal('error'),
+]);
+export type LogLevel = Static<typeof LogLevel>;
+
+/** Events pushed to every client (IPC or WebSocket). Names are snake_case on the wire. */
+export type StudioEvent =
+  | {
+      type: 'job_status';
+      job_id: string;
+      execution_id: string;
+      status: ExecutionStatus;
+      error: string | null;
+    }
+  | ({ type: 'job_progress'; job_id: string; execution_id: string } & RunProgress)
+  | {
+      type: 'log_entry';
+      job_id: string | null;
+      execution_id: string | null;
+      level: LogLevel;
+      message: string;
+      time: string;
+    };
