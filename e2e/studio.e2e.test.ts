@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, launchChromium, screenshot } from './support/browser';
+import { findWrittenFile, readCsv } from './support/output-file';
+import { REPO_ROOT, startStudioServer, type StudioServer } from './support/studio-server';
+import { StudioPage } from './support/studio-page';
+
+describe('the studio in Chromium against fustgo serve', () => {
+  let dataDir: string;
+  let server: StudioServer;
+  let browser: Browser;
+  let page: Page;
+  let studio: StudioPage;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-'));
+    [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    pageErrors = collectPageErrors(page);
+    studio = new StudioPage(page, server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates a job from an example, runs it and reports the written file', async () => {
+    const startedAt = Date.now();
+    await studio.openJobs();
+    await screenshot(page, '01-jobs-empty');
+
+    await studio.createJobFromExample('generate-to-csv', 'orders-e2e');
+    expect(await studio.jobName()).toBe('orders-e2e');
+    expect(await studio.flowNodes()).toEqual([
+      'input:generate',
+      'processor:filter',
+      'processor:mapping',
+      'output:file',
+    ]);
+    await page.getByTestId('config-valid').waitFor();
+    await screenshot(page, '02-job-created');
+
+    await studio.openJob('orders-e2e');
+    await studio.run();
+    await studio.waitForStatus('completed');
+    const latest = await studio.latestExecution('completed');
+    expect(latest.written).toBeGreaterThan(0);
+    // The filter drops empty and void orders, so fewer rows are written than the 10,000 generated.
+    expect(latest.written).toBeLessThan(10_000);
+    expect(Number((await studio.text('progress-written')).replace(/[^\d]/g, ''))).toBe(latest.written);
+    await screenshot(page, '03-job-completed');
+
+    const csvPath = findWrittenFile(
+      [dataDir, join(REPO_ROOT, 'resources', 'examples')],
+      'output/orders.csv',
+      startedAt - 1000,
+    );
+    expect(csvPath, 'the run wrote output/orders.csv under the data dir').not.toBeNull();
+    const csv = readCsv(csvPath as string);
+    expect(csv.header).toEqual(['order_id', 'customer_id', 'qty', 'price', 'status', 'created_at']);
+    expect(csv.rows).toHaveLength(latest.written);
+    expect(csv.rows.every((row) => Number(row[2]) > 0 && row[4] !== 'void')).toBe(true);
+
+    await studio.switchLanguage('zh-CN');
+    expect(await studio.text('nav-jobs')).toBe('作业');
+    expect(await studio.text('job-status')).toBe('已完成');
+    expect(await studio.text('job-run')).toContain('运行');
+    await screenshot(page, '04-job-zh');
+
+    await studio.openJobs();
+    const row = page.locator('[data-testid="job-row"][data-job-name="orders-e2e"]');
+    expect(await row.getByTestId('job-row-status').getAttribute('data-status')).toBe('completed');
+    await screenshot(page, '05-jobs-zh');
+
+    await page.getByTestId('nav-plugins').click();
+    await page.getByTestId('plugin-group-input').waitFor();
+    await screenshot(page, '06-plugins-zh');
+
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+import type { Page } from 'playwright-core';
+
+const STATUS_TIMEOUT_MS = 60_000;
+
+/** The studio as a user drives it: one method per thing they do, selectors kept here. */
+export class StudioPage {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async openJobs(): Promise<void> {
+    await this.page.goto(`${this.baseUrl}/#/jobs`);
+    await this.page.getByTestId('jobs-page').waitFor();
+  }
+
+  /** New job → pick the example → name it → create; lands on the job page. */
+  async createJobFromExample(example: string, name: string): Promise<void> {
+    await this.page.getByTestId('new-job').click();
+    const dialog = this.page.getByTestId('new-job-dialog');
+    await dialog.waitFor();
+    await dialog
+      .locator(`[data-testid="new-job-template"] option[value="${example}"]`)
+      .waitFor({ state: 'attached' });
+    await dialog.getByTestId('new-job-template').selectOption(example);
+    await dialog.getByTestId('new-job-name').fill(name);
+    await dialog.getByTestId('new-job-create').click();
+    await this.page.getByTestId('job-page').waitFor();
+  }
+
+  /** Opens a job from the list by its name. */
+  async openJob(name: string): Promise<void> {
+    await this.openJobs();
+    await this.page
+      .locator(`[data-testid="job-row"][data-job-name="${name}"] [data-testid="job-open"]`)
+      .click();
+    await this.page.getByTestId('job-page').waitFor();
+  }
+
+  async jobName(): Promise<string> {
+    return (await this.page.getByTestId('job-name').textContent()) ?? '';
+  }
+
+  /** The flow graph's nodes as `kind:type`, in document order. */
+  async flowNodes(): Promise<string[]> {
+    const nodes = this.page.getByTestId('flow-node');
+    await nodes.first().waitFor();
+    return nodes.evaluateAll((elements) =>
+      elements.map((element) => {
+        const kind = element.getAttribute('data-node-kind');
+        const type = element.querySelector('.flow-node-type')?.textContent ?? '';
+        return `${kind}:${type}`;
+      }),
+    );
+  }
+
+  async run(): Promise<void> {
+    await this.page.getByTestId('job-run').click();
+  }
+
+  /** Waits until the job page's status badge shows `status` (by its data attribute, whatever the language). */
+  async waitForStatus(status: string): Promise<void> {
+    await this.page
+      .locator(`[data-testid="job-status"][data-status="${status}"]`)
+      .waitFor({ timeout: STATUS_TIMEOUT_MS });
+  }
+
+  async statusText(): Promise<string> {
+    return (await this.page.getByTestId('job-status').textContent()) ?? '';
+  }
+
+  /** The newest run in the history, once it has `status`: its status and written count. */
+  async latestExecution(status: string): Promise<{ status: string; written: number }> {
+    const row = this.page.getByTestId('execution-row').first();
+    await row
+      .locator(`[data-testid="execution-status"][data-status="${status}"]`)
+      .waitFor({ timeout: STATUS_TIMEOUT_MS });
+    const written = (await row.getByTestId('execution-written').textContent()) ?? '';
+    return { status, written: Number(written.replace(/[^\d]/g, '')) };
+  }
+
+  async switchLanguage(code: 'en' | 'zh-CN'): Promise<void> {
+    await this.page.getByTestId('language-switch').selectOption(code);
+    await this.page.locator(`html[lang="${code}"]`).waitFor({ state: 'attached' });
+  }
+
+  async text(testId: string): Promise<string> {
+    return ((await this.page.getByTestId(testId).first().textContent()) ?? '').trim();
+  }
+}

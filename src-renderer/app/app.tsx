@@ -1,0 +1,83 @@
+import { useTranslation } from 'react-i18next';
+import { Link, Redirect, Route, Router, Switch, useRoute } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import { LANGUAGES, isLanguageCode } from '../../src-shared/i18n/messages';
+import { JobPage } from '../jobs/job-page';
+import { JobsPage } from '../jobs/jobs-page';
+import { PluginsPage } from '../plugins/plugins-page';
+import { changeLanguage } from './i18n';
+
+function NavItem({
+  href,
+  match,
+  label,
+  testId,
+}: {
+  href: string;
+  match: string;
+  label: string;
+  testId: string;
+}) {
+  const [active] = useRoute(match);
+  return (
+    <Link href={href} className={active ? 'nav-item active' : 'nav-item'} data-testid={testId}>
+      {label}
+    </Link>
+  );
+}
+
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <label className="language-switch">
+      <span>{t('app.language')}</span>
+      <select
+        data-testid="language-switch"
+        value={i18n.language}
+        onChange={(event) => {
+          if (isLanguageCode(event.target.value)) void changeLanguage(event.target.value);
+        }}
+      >
+        {LANGUAGES.map((language) => (
+          <option key={language.code} value={language.code}>
+            {language.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The studio frame: header, left navigation and the routed page (hash routes work from file:// too). */
+export function App() {
+  const { t } = useTranslation();
+  return (
+    <Router hook={useHashLocation}>
+      <div className="app">
+        <header className="app-header">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              F
+            </span>
+            {t('app.title')}
+          </div>
+          <LanguageSwitch />
+        </header>
+        <nav className="app-nav">
+          <NavItem href="/jobs" match="/jobs/*?" label={t('nav.jobs')} testId="nav-jobs" />
+          <NavItem href="/plugins" match="/plugins" label={t('nav.plugins')} testId="nav-plugins" />
+        </nav>
+        <main className="app-main">
+          <Switch>
+            <Route path="/jobs" component={JobsPage} />
+            <Route path="/jobs/:id">{(params) => <JobPage key={params.id} id={params.id} />}</Route>
+            <Route path="/plugins" component={PluginsPage} />
+            <Route>
+              <Redirect to="/jobs" replace />
+            </Route>
+          </Switch>
+        </main>
+      </div>
+    </Router>
+  );
+}

@@ -1,0 +1,89 @@
+import {
+  Background,
+  Controls,
+  Handle,
+  Position,
+  ReactFlow,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
+import type { PipelineGraph, PipelineNode } from './pipeline-graph';
+
+type FlowNode = Node<{ node: PipelineNode; problem: boolean }, 'pipeline'>;
+
+function PipelineNodeView({ data }: NodeProps<FlowNode>) {
+  const { t } = useTranslation();
+  const { node, problem } = data;
+  const kindLabel = node.kind === 'branch' ? t('graph.branch') : t(`graph.${node.kind}`);
+  const title = node.kind === 'branch' ? (node.type === 'else' ? t('graph.otherwise') : 'when') : node.type;
+  return (
+    <div
+      className={`flow-node flow-node-${node.kind}${problem ? ' flow-node-problem' : ''}`}
+      style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+      data-testid="flow-node"
+      data-node-id={node.id}
+      data-node-kind={node.kind}
+      title={node.detail}
+    >
+      {node.kind !== 'input' && <Handle type="target" position={Position.Left} isConnectable={false} />}
+      <div className="flow-node-kind">{kindLabel}</div>
+      <div className="flow-node-type">{title}</div>
+      <div className="flow-node-detail">{node.detail || '\u00a0'}</div>
+      {node.kind !== 'output' && <Handle type="source" position={Position.Right} isConnectable={false} />}
+    </div>
+  );
+}
+
+const nodeTypes = { pipeline: PipelineNodeView };
+
+/**
+ * The pipeline as a read-only flow graph, laid out left to right. Nodes whose config
+ * path has a validation problem are outlined.
+ */
+export function FlowView({ graph, problemPaths }: { graph: PipelineGraph; problemPaths: string[] }) {
+  const { nodes, edges } = useMemo(() => {
+    const positions = layoutGraph(graph);
+    const hasProblem = (id: string) =>
+      problemPaths.some(
+        (path) => path === id || path.startsWith(`${id}.`) || (id === 'input' && path.startsWith('input')),
+      );
+    const flowNodes: FlowNode[] = graph.nodes.map((node) => ({
+      id: node.id,
+      type: 'pipeline',
+      position: positions[node.id],
+      data: { node, problem: hasProblem(node.id) },
+      draggable: false,
+      connectable: false,
+    }));
+    const flowEdges: Edge[] = graph.edges.map((edge) => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      type: 'smoothstep',
+    }));
+    return { nodes: flowNodes, edges: flowEdges };
+  }, [graph, problemPaths]);
+
+  return (
+    <div className="flow-view" data-testid="flow-graph">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        minZoom={0.2}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={16} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

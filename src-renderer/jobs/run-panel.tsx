@@ -1,0 +1,77 @@
+import { useTranslation } from 'react-i18next';
+import type { RunProgress } from '../../src-shared/api/model';
+import { formatCount, formatDuration } from '../app/format';
+import type { LiveRun } from './run-store';
+
+function Metric({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="metric">
+      <div className="metric-label">{label}</div>
+      <div className="metric-value mono" data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+/** Live counters of the job's current run (or its last one), from job_progress events. */
+export function RunPanel({ run }: { run: LiveRun | null }) {
+  const { t, i18n } = useTranslation();
+  const progress: RunProgress | null = run?.progress ?? null;
+  const count = (value: number | undefined) =>
+    value === undefined ? '—' : formatCount(value, i18n.language);
+  const percent =
+    progress?.total && progress.total > 0
+      ? Math.min(100, (progress.records_read / progress.total) * 100)
+      : null;
+  return (
+    <div className="run-panel" data-testid="run-panel">
+      {!run && <div className="muted">{t('progress.idle')}</div>}
+      {run && (
+        <>
+          <div className="metrics">
+            <Metric label={t('progress.read')} value={count(progress?.records_read)} testId="progress-read" />
+            <Metric
+              label={t('progress.written')}
+              value={count(progress?.records_written)}
+              testId="progress-written"
+            />
+            <Metric
+              label={t('progress.failed')}
+              value={count(progress?.records_failed)}
+              testId="progress-failed"
+            />
+            <Metric
+              label={t('progress.rate')}
+              value={progress ? formatCount(Math.round(progress.rows_per_second), i18n.language) : '—'}
+              testId="progress-rate"
+            />
+            <Metric
+              label={t('progress.elapsed')}
+              value={progress ? formatDuration(progress.elapsed_ms) : '—'}
+              testId="progress-elapsed"
+            />
+          </div>
+          {percent !== null && (
+            <div
+              className="progress-bar"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(percent)}
+              data-testid="progress-bar"
+            >
+              <div className={`progress-fill progress-${run.status}`} style={{ width: `${percent}%` }} />
+              <span className="progress-text mono">{percent.toFixed(0)}%</span>
+            </div>
+          )}
+          {run.error && (
+            <div className="run-error" data-testid="run-error">
+              {run.error}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * English UI strings: the reference table. Every other language must provide
+ * exactly these keys (see `Messages` in ./messages).
+ */
+export const en = {
+  app: {
+    title: 'FustGo Studio',
+    language: 'Language',
+  },
+  nav: {
+    jobs: 'Jobs',
+    plugins: 'Plugins',
+  },
+  common: {
+    cancel: 'Cancel',
+    close: 'Close',
+    create: 'Create',
+    delete: 'Delete',
+    loading: 'Loading…',
+    retry: 'Retry',
+    save: 'Save',
+    saving: 'Saving…',
+    never: 'Never',
+  },
+  status: {
+    pending: 'Pending',
+    running: 'Running',
+    completed: 'Completed',
+    failed: 'Failed',
+    cancelled: 'Cancelled',
+    never_run: 'Never run',
+  },
+  jobs: {
+    title: 'Jobs',
+    new_job: 'New job',
+    empty: 'No jobs yet. Create one from an example to get started.',
+    col_name: 'Name',
+    col_status: 'Status',
+    col_last_run: 'Last run',
+    col_written: 'Records written',
+    col_actions: 'Actions',
+    open: 'Open',
+    run: 'Run',
+    confirm_delete_title: 'Delete job',
+    confirm_delete: 'Delete job “{{name}}” and its run history? This cannot be undone.',
+    started: 'Run started',
+  },
+  new_job: {
+    title: 'New job',
+    template: 'Template',
+    blank: 'Blank pipeline',
+    name: 'Name',
+    name_placeholder: 'e.g. orders-to-warehouse',
+    name_required: 'A job needs a name.',
+  },
+  job: {
+    back: 'All jobs',
+    run: 'Run',
+    stop: 'Stop',
+    flow: 'Flow',
+    yaml: 'YAML',
+    saved: 'Saved',
+    unsaved: 'Unsaved changes',
+    valid: 'Config is valid',
+    problems_one: '{{count}} problem',
+    problems_other: '{{count}} problems',
+    graph_unavailable: 'The flow graph appears once the YAML parses: {{message}}',
+    not_found: 'This job does not exist (any more).',
+  },
+  progress: {
+    title: 'Current run',
+    idle: 'No run in progress.',
+    read: 'Read',
+    written: 'Written',
+    failed: 'Failed',
+    rate: 'Rows/s',
+    elapsed: 'Elapsed',
+  },
+  history: {
+    title: 'Run history',
+    empty: 'This job has not run yet.',
+    col_status: 'Status',
+    col_started: 'Started',
+    col_duration: 'Duration',
+    col_read: 'Read',
+    col_written: 'Written',
+    col_failed: 'Failed',
+    col_error: 'Error',
+  },
+  graph: {
+    input: 'Input',
+    processor: 'Processor',
+    output: 'Output',
+    branch: 'Branch',
+    otherwise: 'else',
+  },
+  plugins: {
+    title: 'Plugins',
+    kind_input: 'Inputs',
+    kind_processor: 'Processors',
+    kind_output: 'Outputs',
+    disabled: 'disabled',
+    empty: 'No components registered.',
+  },
+  errors: {
+    title: 'Something went wrong',
+    invalid_config: 'The config is not valid:',
+  },
+};
+
+/** The shape every message table has (values are strings at any depth). */
+export type MessageTree<T> = { [K in keyof T]: T[K] extends string ? string : MessageTree<T[K]> };
