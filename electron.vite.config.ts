@@ -1,6 +1,27 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src-main/server/content-security-policy';
+
+/**
+ * The built page carries the CSP in a <meta> tag: Electron loads it from file://, where no
+ * response header can. The dev server's page is left without it (Vite injects inline scripts).
+ */
+function cspMetaTag(): Plugin {
+  return {
+    name: 'fustgo-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        // frame-ancestors is ignored in a meta tag; the server and Electron still send it as a header.
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ meta: true }) },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 /**
  * One build for every host. The main bundle has three entries that share chunks:
@@ -34,7 +55,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
-    plugins: [react()],
+    plugins: [react(), cspMetaTag()],
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },

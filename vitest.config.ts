@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src-main/**/*.test.ts', 'src-shared/**/*.test.ts', 'connectors/**/*.test.ts', 'src-renderer/**/*.test.ts'],
+          include: [
+            'src-main/**/*.test.ts',
+            'src-shared/**/*.test.ts',
+            'connectors/**/*.test.ts',
+            'src-renderer/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
         },

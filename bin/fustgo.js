@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
 if (!existsSync(cli)) {
-  console.error('fustgo: the CLI is not built yet; run `npm install` (or `npm run build`) in the project folder');
+  console.error(
+    'fustgo: the CLI is not built yet; run `npm install` (or `npm run build`) in the project folder',
+  );
   process.exit(2);
 }
 await import(cli);

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = new URL('..', import.meta.url).pathname;
-const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
+).version;
 
 for (const f of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
   if (!existsSync(join(root, f))) {
@@ -47,15 +49,25 @@ try {
   rmSync(scanDir, { recursive: true, force: true });
 }
 
+// Findings that only ask for a manual review, and the review's outcome. Anything else HIGH or
+// MEDIUM fails the run; a new kind of finding needs a fix or a review written down here.
+const reviewed = {
+  PRELOAD_JS_CHECK:
+    'src-preload/index.ts exposes one function per declared StudioApi route and ' +
+    'onEvent(listener) through contextBridge; no Node or Electron objects reach the page.',
+};
+
 const severityName = (issue) => String(issue.severity?.name ?? issue.severity).toUpperCase();
 const serious = [];
 for (const issue of result.issues) {
   const sev = severityName(issue);
   const where = `${issue.file}:${issue.location?.line ?? 0}:${issue.location?.column ?? 0}`;
   console.log(`${sev.padEnd(13)} ${issue.id.padEnd(40)} ${where}${issue.manualReview ? ' (review)' : ''}`);
-  if (sev === 'HIGH' || sev === 'MEDIUM') serious.push(issue);
+  if (reviewed[issue.id] && issue.manualReview) console.log(`              reviewed: ${reviewed[issue.id]}`);
+  else if (sev === 'HIGH' || sev === 'MEDIUM') serious.push(issue);
 }
-for (const error of result.errors) console.log(`parse ${error.tolerable ? 'warning' : 'error'}: ${error.file}: ${error.message}`);
+for (const error of result.errors)
+  console.log(`parse ${error.tolerable ? 'warning' : 'error'}: ${error.file}: ${error.message}`);
 console.log(
   `electronegativity ${electronVersion}: ${result.issues.length} finding(s), ${serious.length} high/medium ` +
     `(${result.atomicChecks} atomic + ${result.globalChecks} global checks)`,

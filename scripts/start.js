@@ -44,5 +44,9 @@ if (binary && hasDisplay()) {
       'serving the studio in the browser instead.',
   );
   const args = ['serve', '--port', process.env.PORT ?? '8080', ...process.argv.slice(2)];
-  forward(spawn(process.execPath, [fileURLToPath(new URL('../bin/fustgo.js', import.meta.url)), ...args], { stdio: 'inherit' }));
+  forward(
+    spawn(process.execPath, [fileURLToPath(new URL('../bin/fustgo.js', import.meta.url)), ...args], {
+      stdio: 'inherit',
+    }),
+  );
 }

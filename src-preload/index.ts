@@ -9,26 +9,15 @@ import type { FustgoBridge } from '../src-shared/api/bridge';
  * else (no generic invoke). Runs sandboxed, so it is bundled to one CommonJS file.
  */
 
-/** The main process throws the ApiError body as JSON; Electron prefixes it with its own text. */
-function toApiError(error: unknown): ApiError {
-  const message = error instanceof Error ? error.message : String(error);
-  const start = message.indexOf('{');
-  if (start >= 0) {
-    try {
-      return ApiError.fromBody(JSON.parse(message.slice(start)));
-    } catch {
-      // Not our JSON: fall through to a plain internal error.
-    }
-  }
-  return new ApiError('internal', message);
-}
-
 const api = Object.fromEntries(
   routeNames.map((name) => [
     name,
     (input: unknown) =>
       ipcRenderer.invoke(ipcChannel(name), input).catch((error: unknown) => {
-        throw toApiError(error);
+        // Only an Error's message crosses the contextBridge: send the bare ApiError body,
+        // which the renderer's client turns back into an ApiError.
+        const apiError = ApiError.fromMessage(error instanceof Error ? error.message : String(error));
+        throw new Error(JSON.stringify(apiError.toBody()));
       }),
   ]),
 ) as unknown as StudioApi;

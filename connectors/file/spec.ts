@@ -151,7 +151,12 @@ export const fileInput = defineInput({
       },
     },
   ],
-  staticColumns: (config) => config.columns?.map((c) => ({ name: c.name, type: c.type })),
+  // With a CSV header the declared columns only type some of the header's columns, so the full
+  // set is known only once the file is read.
+  staticColumns: (config) =>
+    resolveFormat(config).format === 'csv' && (config.header ?? true)
+      ? undefined
+      : config.columns?.map((c) => ({ name: c.name, type: c.type })),
   create(config, ctx): Input {
     const options: FileReadOptions = {
       path: resolveConfigPath(ctx.baseDir, config.path),

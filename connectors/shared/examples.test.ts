@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { loadPipelineFile } from '../../src-main/config';
 import type { ComponentContext, InputSpec, OutputSpec } from '../../src-main/engine/component';
 import type { PipelineConfig } from '../../src-shared/config/pipeline';
 import { fileInput, fileOutput } from '../file/spec';
@@ -16,13 +16,16 @@ const inputs: Record<string, InputSpec> = { generate: generateInput, file: fileI
 const outputs: Record<string, OutputSpec> = { file: fileOutput, sqlite: sqliteOutput };
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml'));
 
-function load(file: string): PipelineConfig {
-  return parse(readFileSync(path.join(examplesDir, file), 'utf8')) as PipelineConfig;
+/** An example as a run from the CLI sees it: `${FUSTGO_EXAMPLES:-.}` unset, so data paths are relative. */
+async function load(file: string): Promise<PipelineConfig> {
+  const result = await loadPipelineFile(path.join(examplesDir, file), { env: {} });
+  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
+  return result.loaded.config;
 }
 
 describe('example pipelines', () => {
-  it.each(examples)('%s: input and output fit their schemas', (file) => {
-    const config = load(file);
+  it.each(examples)('%s: input and output fit their schemas', async (file) => {
+    const config = await load(file);
     const ajv = new Ajv({ strict: false, allErrors: true });
     for (const [section, spec] of [
       [config.input, inputs[config.input.type]],
@@ -40,7 +43,7 @@ describe('example pipelines', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fustgo-examples-'));
     try {
       cpSync(path.join(examplesDir, 'data'), path.join(dir, 'data'), { recursive: true });
-      const config = load('sqlite-to-jsonl.yaml');
+      const config = await load('sqlite-to-jsonl.yaml');
       const ctx: ComponentContext = {
         baseDir: dir,
         jobName: 'sqlite-to-jsonl',

@@ -21,7 +21,12 @@ export function selectSql(query: SqliteQuery): string {
 
 /** Opens a database read-only; a missing file is an error, not a new empty database. */
 export function openReadOnly(path: string): Database.Database {
-  return new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    // better-sqlite3's message ("the directory does not exist") does not say which file.
+    throw new Error(`cannot open SQLite database ${path}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**

@@ -12,6 +12,8 @@ export class StudioPage {
   async openJobs(): Promise<void> {
     await this.page.goto(`${this.baseUrl}/#/jobs`);
     await this.page.getByTestId('jobs-page').waitFor();
+    // Loaded: either a job row or the empty state, not the loading line.
+    await this.page.locator('[data-testid="job-row"], [data-testid="jobs-empty"]').first().waitFor();
   }
 
   /** New job → pick the example → name it → create; lands on the job page. */

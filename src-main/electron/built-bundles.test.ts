@@ -29,7 +29,8 @@ function specifiers(code: string): string[] {
     /\brequire\(\s*["']([^"']+)["']\s*\)/g,
   ];
   for (const pattern of patterns) for (const match of code.matchAll(pattern)) found.add(match[1]);
-  return [...found];
+  // The patterns also meet prose in string literals (`import ", "`); keep what can name a module.
+  return [...found].filter((specifier) => /^[\w@./:-]+$/.test(specifier));
 }
 
 function packageName(specifier: string): string {

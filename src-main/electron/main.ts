@@ -1,11 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, session, shell } from 'electron';
+import { BrowserWindow, app, session } from 'electron';
 import { IPC_EVENT_CHANNEL } from '../../src-shared/api/contract';
 import { contentSecurityPolicy } from '../server/content-security-policy';
 import { createServices } from '../services';
 import { registerIpcHandlers } from './ipc';
-import { isAppUrl, isExternalLink, type RendererOrigin } from './sender-policy';
+import { isAppUrl, type RendererOrigin } from './sender-policy';
 import { createUtilityLauncher } from './utility-launcher';
 
 /*
@@ -37,6 +37,8 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // Middle-click must not open links in new windows behind the window-open handler's back.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -56,7 +58,9 @@ async function start(): Promise<void> {
 
   const services = await createServices({
     dataDir: app.getPath('userData'),
-    examplesDir: join(app.getAppPath(), 'resources', 'examples'),
+    examplesDir: app.isPackaged
+      ? join(process.resourcesPath, 'examples')
+      : join(app.getAppPath(), 'resources', 'examples'),
     launcher: createUtilityLauncher({
       workerPath: fileURLToPath(new URL('./run-worker.js', import.meta.url)),
     }),
@@ -89,10 +93,8 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, renderer)) event.preventDefault();
   });
-  contents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLink(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // The studio has no links out; every new window is refused.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
 if (!app.requestSingleInstanceLock()) {

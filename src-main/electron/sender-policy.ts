@@ -25,13 +25,3 @@ export function isAppUrl(url: string | undefined, origin: RendererOrigin): boole
   // Client-side routes live in the hash, so the file itself must match exactly.
   return parsed.protocol === 'file:' && parsed.pathname === own.pathname;
 }
-
-/** Links the app may hand to the system browser. */
-export function isExternalLink(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
-}

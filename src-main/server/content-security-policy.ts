@@ -8,6 +8,8 @@ export interface CspOptions {
   connect?: string[];
   /** Extra `script-src` sources (only the Electron dev server needs one). */
   scripts?: string[];
+  /** For a <meta> tag, which must leave out the header-only `frame-ancestors`. */
+  meta?: boolean;
 }
 
 /** Builds the header value. */
@@ -23,7 +25,7 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     ['object-src', ["'none'"]],
     ['base-uri', ["'self'"]],
     ['form-action', ["'self'"]],
-    ['frame-ancestors', ["'none'"]],
+    ...(options.meta ? [] : ([['frame-ancestors', ["'none'"]]] as [string, string[]][])),
   ];
   return directives.map(([name, sources]) => `${name} ${sources.join(' ')}`).join('; ');
 }

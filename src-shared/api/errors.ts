@@ -41,4 +41,20 @@ export class ApiError extends Error {
     const code = b.code && b.code in ERROR_STATUS ? b.code : 'internal';
     return new ApiError(code, typeof b.message === 'string' ? b.message : 'unknown error', b.details);
   }
+
+  /**
+   * Recovers an ApiError from an error message that carries its JSON body, as IPC delivers
+   * it: Electron keeps only an error's message and prefixes it with its own text.
+   */
+  static fromMessage(message: string): ApiError {
+    const start = message.indexOf('{');
+    if (start >= 0) {
+      try {
+        return ApiError.fromBody(JSON.parse(message.slice(start)));
+      } catch {
+        // Not our JSON: fall through to a plain internal error.
+      }
+    }
+    return new ApiError('internal', message);
+  }
 }
