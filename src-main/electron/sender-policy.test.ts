@@ -22,5 +22,4 @@ describe('sender policy', () => {
     expect(isAppUrl('http://localhost:5174/', origin)).toBe(false);
     expect(isAppUrl(own, origin)).toBe(false);
   });
-
 });

@@ -23,7 +23,9 @@ function fromBridge(bridge: FustgoBridge): StudioClient {
  * The studio's one connection to its host: the Electron preload's bridge when the
  * page runs in the desktop app, else HTTP + WebSocket to the server that served it.
  */
-export const studio: StudioClient = window.fustgo ? fromBridge(window.fustgo) : createHttpClient(location.origin);
+export const studio: StudioClient = window.fustgo
+  ? fromBridge(window.fustgo)
+  : createHttpClient(location.origin);
 
 /** Shorthand for the API methods. */
 export const api = studio.api;
