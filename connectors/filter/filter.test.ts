@@ -56,13 +56,14 @@ describe('filter processor', () => {
       bind('qtty > 0');
     } catch (err) {
       expect((err as FieldError).path).toBe('condition');
-      expect((err as FieldError).message).toBe(
-        'unknown column "qtty" (did you mean "qty"?) (at character 1)',
-      );
+      expect((err as FieldError).message).toBe('unknown column "qtty" (did you mean "qty"?)');
+      expect((err as FieldError).offset).toBe(1);
     }
   });
 
   it('reports a syntax error with its place', () => {
-    expect(() => bind('qty > AND id = 1')).toThrow("syntax error near 'AND' (at character 7)");
+    expect(() => bind('qty > AND id = 1')).toThrow(
+      expect.objectContaining({ message: "syntax error near 'AND'", offset: 7 }),
+    );
   });
 });

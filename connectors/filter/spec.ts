@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import { defineProcessor, FieldError } from '../../src-main/engine/component';
 import {
   compilePredicate,
-  describeExpressionError,
   ExpressionError,
 } from '../../src-main/engine/expression/compile';
 
@@ -39,7 +38,7 @@ export const filterProcessor = defineProcessor({
         try {
           test = compilePredicate(config.condition, columns);
         } catch (err) {
-          if (err instanceof ExpressionError) throw new FieldError('condition', describeExpressionError(err));
+          if (err instanceof ExpressionError) throw new FieldError('condition', err.message, err.position);
           throw err;
         }
         return {

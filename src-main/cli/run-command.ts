@@ -1,9 +1,8 @@
 import { components } from '../../connectors';
-import { buildPlan, formatProblem } from '../config';
+import { buildPlan, formatProblem, loadAndValidate } from '../config';
 import { createRegistry } from '../engine/registry';
 import { runPipeline } from '../engine/runtime';
 import type { ConfigProblem } from '../../src-shared/api/model';
-import { checkPipeline } from './check-pipeline';
 import { createCliLogger } from './cli-logger';
 import { createProgressDisplay, summaryLine } from './run-report';
 
@@ -32,7 +31,7 @@ function problemsOf(error: unknown): ConfigProblem[] | null {
  */
 export async function runCommand(file: string, options: RunCommandOptions = {}): Promise<number> {
   const registry = createRegistry(components);
-  const checked = await checkPipeline(file, registry, options.set);
+  const checked = await loadAndValidate(file, registry, { env: process.env, set: options.set });
   if (!checked.ok) {
     printProblems(checked.problems);
     return RUN_EXIT.invalid;

@@ -1,7 +1,6 @@
 import { components } from '../../connectors';
-import { formatProblem } from '../config';
+import { formatProblem, loadAndValidate } from '../config';
 import { createRegistry } from '../engine/registry';
-import { checkPipeline } from './check-pipeline';
 
 /**
  * `fustgo validate FILE…`: one `FILE:LINE:COL: path: message` line per problem on
@@ -11,7 +10,7 @@ export async function validateCommand(files: string[]): Promise<number> {
   const registry = createRegistry(components);
   let invalid = 0;
   for (const file of files) {
-    const result = await checkPipeline(file, registry);
+    const result = await loadAndValidate(file, registry, { env: process.env });
     if (result.ok) {
       process.stdout.write(`${file}: valid\n`);
       continue;

@@ -43,3 +43,11 @@ export function parsePath(text: string): PathSegment[] | null {
 export function formatPath(segments: PathSegment[]): string {
   return segments.reduce<string>((acc, segment) => childPath(acc, segment), '');
 }
+
+/** Whether `inner` is `outer` or lies under it (`output.path` contains `output.path` only; `output` contains it). */
+export function pathContains(outer: string, inner: string): boolean {
+  const a = parsePath(outer);
+  const b = parsePath(inner);
+  if (!a || !b || a.length > b.length) return outer === inner;
+  return a.every((segment, i) => segment === b[i]);
+}

@@ -12,4 +12,5 @@ export {
 export { ConfigErrors, formatProblem, type SourcePosition } from './problem';
 export { PipelineTopLevel, validatePipeline } from './validate';
 export type { SpecLookup } from './component-fields';
-export { buildPlan, loadAndValidate } from './plan';
+export { buildPlan } from './plan';
+export { loadAndValidate, loadAndValidateText, type CheckResult } from './check';

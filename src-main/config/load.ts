@@ -4,7 +4,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, ty
 import type { ConfigProblem } from '../../src-shared/api/model';
 import type { PipelineConfig } from '../../src-shared/config/pipeline';
 import { formatPath, parsePath } from './config-path';
-import { mergeLocated, positionsOf, toPlain, type Located } from './located';
+import { mergeLocated, positionsOf, textPositionsOf, toPlain, type Located } from './located';
 import { displayFile, problemAt, type SourcePosition } from './problem';
 import { scalarFromText, substituteEnv } from './substitute-env';
 
@@ -18,6 +18,8 @@ export interface LoadedConfig {
   config: PipelineConfig;
   /** Where a path (`pipeline.processors[1].condition`) was written; the nearest written ancestor for absent paths. */
   locate(configPath: string): SourcePosition;
+  /** Where the `offset`-th character (1-based) of a string value was written, when the source holds it verbatim. */
+  locateText(configPath: string, offset: number): SourcePosition | undefined;
 }
 
 export interface LoadOptions {
@@ -27,7 +29,13 @@ export interface LoadOptions {
   set?: string[] | Record<string, string>;
 }
 
-export type LoadResult = { ok: true; loaded: LoadedConfig } | { ok: false; problems: ConfigProblem[] };
+/**
+ * A loaded config, or its problems. When the problems are only in values (a missing
+ * `${VAR}`, a bad `--set`), `partial` holds the config with those values left as written,
+ * so validation can still report every other problem in the same pass.
+ */
+export type LoadResult =
+  { ok: true; loaded: LoadedConfig } | { ok: false; problems: ConfigProblem[]; partial?: LoadedConfig };
 
 /** Where `--set` values are said to come from. */
 const SET_SOURCE: SourcePosition = { file: '--set', line: 0, col: 0 };
@@ -37,12 +45,25 @@ interface Layer {
   problems: ConfigProblem[];
 }
 
+/**
+ * Offset of a string scalar's first character when the source holds its text verbatim on one
+ * line (plain, or quoted without escapes), so a character inside it maps to a column.
+ */
+function exactTextStart(scalar: Scalar, source: string): number | undefined {
+  if (typeof scalar.value !== 'string' || !scalar.range) return undefined;
+  const quoted = scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE;
+  if (!quoted && scalar.type !== Scalar.PLAIN) return undefined;
+  const start = scalar.range[0] + (quoted ? 1 : 0);
+  return source.slice(start, start + scalar.value.length) === scalar.value ? start : undefined;
+}
+
 /** Converts a parsed YAML node into a located tree (aliases are expanded). */
 function toLocated(
   doc: Document,
   node: unknown,
   at: SourcePosition,
   position: (offset: number) => SourcePosition,
+  source: string,
 ): Located {
   const resolved = isAlias(node) ? node.resolve(doc) : node;
   if (isMap(resolved)) {
@@ -50,19 +71,27 @@ function toLocated(
     for (const pair of resolved.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
-      entries.set(key, toLocated(doc, pair.value, keyRange ? position(keyRange[0]) : at, position));
+      entries.set(key, toLocated(doc, pair.value, keyRange ? position(keyRange[0]) : at, position, source));
     }
     return { kind: 'map', at, entries };
   }
   if (isSeq(resolved)) {
     const items = resolved.items.map((item) => {
       const range = (item as { range?: [number, number, number] | null } | null)?.range;
-      return toLocated(doc, item, range ? position(range[0]) : at, position);
+      return toLocated(doc, item, range ? position(range[0]) : at, position, source);
     });
     return { kind: 'seq', at, items };
   }
-  if (isScalar(resolved))
-    return { kind: 'scalar', at, value: resolved.value, plain: resolved.type === Scalar.PLAIN };
+  if (isScalar(resolved)) {
+    const scalar: Located = {
+      kind: 'scalar',
+      at,
+      value: resolved.value,
+      plain: resolved.type === Scalar.PLAIN,
+    };
+    const textStart = exactTextStart(resolved, source);
+    return textStart === undefined ? scalar : { ...scalar, textAt: position(textStart) };
+  }
   return { kind: 'scalar', at, value: null, plain: true };
 }
 
@@ -88,7 +117,7 @@ async function loadLayer(
   }
   const start = position(doc.contents?.range?.[0] ?? 0);
   if (doc.contents === null) return { root: null, problems: [problemAt(start, '', 'the file is empty')] };
-  const parsed = toLocated(doc, doc.contents, start, position);
+  const parsed = toLocated(doc, doc.contents, start, position, text);
   if (parsed.kind !== 'map') {
     return {
       root: null,
@@ -191,7 +220,7 @@ export async function loadPipelineText(
       if (problem) problems.push(problem);
     }
   }
-  if (problems.length > 0 || !layer.root) return { ok: false, problems };
+  if (!layer.root) return { ok: false, problems };
   const positions = positionsOf(layer.root);
   const rootAt = layer.root.at;
   const locate = (configPath: string): SourcePosition => {
@@ -202,8 +231,14 @@ export async function loadPipelineText(
     }
     return rootAt;
   };
+  const textPositions = textPositionsOf(layer.root);
+  const locateText = (configPath: string, offset: number): SourcePosition | undefined => {
+    const at = textPositions.get(formatPath(parsePath(configPath) ?? []));
+    return at && { ...at, col: at.col + offset - 1 };
+  };
   const config = toPlain(layer.root) as PipelineConfig;
-  return { ok: true, loaded: { file: fileName, baseDir, config, locate } };
+  const loaded: LoadedConfig = { file: fileName, baseDir, config, locate, locateText };
+  return problems.length > 0 ? { ok: false, problems, partial: loaded } : { ok: true, loaded };
 }
 
 /** Loads a pipeline file (see `loadPipelineText`); an unreadable file is a problem, not a throw. */

@@ -9,7 +9,14 @@ import { childPath } from './config-path';
 export type Located =
   | { kind: 'map'; at: SourcePosition; entries: Map<string, Located> }
   | { kind: 'seq'; at: SourcePosition; items: Located[] }
-  | { kind: 'scalar'; at: SourcePosition; value: unknown; plain: boolean };
+  | {
+      kind: 'scalar';
+      at: SourcePosition;
+      value: unknown;
+      plain: boolean;
+      /** Where the value's text starts, when the source spells it character for character on one line. */
+      textAt?: SourcePosition;
+    };
 
 /**
  * Deep-merges `base` under `child`: maps merge key by key, anything else in the child
@@ -48,5 +55,15 @@ export function positionsOf(
     for (const [key, value] of node.entries) positionsOf(value, childPath(prefix, key), into);
   if (node.kind === 'seq')
     node.items.forEach((item, index) => positionsOf(item, childPath(prefix, index), into));
+  return into;
+}
+
+/** Every path's value text start, for scalars that know it (see `textAt`). */
+export function textPositionsOf(node: Located, prefix = '', into = new Map<string, SourcePosition>()) {
+  if (node.kind === 'scalar' && node.textAt) into.set(prefix, node.textAt);
+  if (node.kind === 'map')
+    for (const [key, value] of node.entries) textPositionsOf(value, childPath(prefix, key), into);
+  if (node.kind === 'seq')
+    node.items.forEach((item, index) => textPositionsOf(item, childPath(prefix, index), into));
   return into;
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { defineInput, type Logger } from '../engine/component';
-import { buildPlan, loadAndValidate } from './plan';
+import { loadAndValidate } from './check';
+import { buildPlan } from './plan';
 import { ConfigErrors, formatProblem } from './problem';
 import { testComponents, testRegistry } from './testdata/test-components';
 import { createWorkspace } from './testdata/workspace';
@@ -84,11 +85,23 @@ describe('buildPlan', () => {
     expect((error as ConfigErrors).message).toBe('orders.yaml:9:3: output.path: must not contain NUL');
   });
 
+  it('reports a missing variable together with every other problem', async () => {
+    const file = await ws.write(
+      'orders.yaml',
+      text.replace('condition: qty', 'condition: qtty').replace('path: out.csv', 'path: ${OUT}/out.csv'),
+    );
+    const checked = await loadAndValidate(file, testRegistry(), { env: {} });
+    expect(checked.ok ? [] : checked.problems.map(formatProblem)).toEqual([
+      'orders.yaml:9:3: output.path: environment variable "OUT" is not set',
+      'orders.yaml:6:18: pipeline.processors[0].condition: unknown column "qtty" (did you mean "qty"?)',
+    ]);
+  });
+
   it('refuses an invalid config', async () => {
     const file = await ws.write('orders.yaml', text.replace('condition: qty', 'condition: qtty'));
     const checked = await loadAndValidate(file, testRegistry(), { env: {} });
     expect(checked.ok ? [] : checked.problems.map(formatProblem)).toEqual([
-      'orders.yaml:6:7: pipeline.processors[0].condition: unknown column "qtty" (did you mean "qty"?)',
+      'orders.yaml:6:18: pipeline.processors[0].condition: unknown column "qtty" (did you mean "qty"?)',
     ]);
   });
 });

@@ -88,15 +88,3 @@ export async function buildPlan(
     throw error;
   }
 }
-
-/** Loads and validates a pipeline file: what `fustgo validate` and `fustgo run` start with. */
-export async function loadAndValidate(
-  file: string,
-  registry: SpecLookup,
-  opts: LoadOptions = {},
-): Promise<{ ok: true; loaded: LoadedConfig } | { ok: false; problems: ConfigProblem[] }> {
-  const result = await loadPipelineFile(file, opts);
-  if (!result.ok) return result;
-  const problems = validatePipeline(result.loaded, registry);
-  return problems.length > 0 ? { ok: false, problems } : result;
-}

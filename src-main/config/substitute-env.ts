@@ -60,7 +60,10 @@ export function substituteEnv(
     }
     // An unquoted `${PORT}` reads as YAML would read the value typed in its place.
     const value = substituted && current.plain ? scalarFromText(text) : text;
-    return { ...current, value };
+    if (text === current.value) return current;
+    // The text no longer matches the source, so its characters no longer map to columns.
+    const { textAt: _stale, ...moved } = current;
+    return { ...moved, value };
   };
   return { node: visit(node, path), problems };
 }

@@ -51,7 +51,27 @@ describe('validatePipeline', () => {
 
   it('checks processors against the columns the input declares', async () => {
     expect(await validate({ 'orders.yaml': orders })).toEqual([
-      'orders.yaml:12:7: pipeline.processors[1].condition: unknown column "qtty" (did you mean "qty"?)',
+      'orders.yaml:12:18: pipeline.processors[1].condition: unknown column "qtty" (did you mean "qty"?)',
+    ]);
+  });
+
+  it('still checks columns when a setting outside the chain is wrong', async () => {
+    const text = orders.replace('pipeline:\n', 'pipeline:\n  channels: two\n');
+    expect(await validate({ 'c.yaml': text })).toEqual([
+      'c.yaml:8:3: pipeline.channels: must be integer',
+      'c.yaml:13:18: pipeline.processors[1].condition: unknown column "qtty" (did you mean "qty"?)',
+    ]);
+  });
+
+  it('points inside a quoted value, and at the key with the character when the text is not verbatim', async () => {
+    expect(
+      await validate({ 'q.yaml': orders.replace('condition: qtty status', "condition: 'qty sttus'") }),
+    ).toEqual([
+      'q.yaml:12:23: pipeline.processors[1].condition: unknown column "sttus" (did you mean "status"?)',
+    ]);
+    const folded = orders.replace('condition: qtty status', 'condition: >-\n        qty\n        sttus');
+    expect(await validate({ 'f.yaml': folded })).toEqual([
+      'f.yaml:12:7: pipeline.processors[1].condition: unknown column "sttus" (did you mean "status"?) (at character 5)',
     ]);
   });
 
@@ -69,7 +89,7 @@ pipeline:
 output: { type: file, path: out.csv }
 `;
     expect(await validate({ 'm.yaml': text })).toEqual([
-      'm.yaml:10:7: pipeline.processors[1].condition: unknown column "custmer" (did you mean "customer"?)',
+      'm.yaml:10:27: pipeline.processors[1].condition: unknown column "custmer" (did you mean "customer"?)',
     ]);
     expect(await validate({ 'n.yaml': text.replace('customer: user_id', 'customer: usr_id') })).toEqual([
       'n.yaml:8:9: pipeline.processors[0].fields.customer: unknown column "usr_id" (did you mean "user_id"?)',

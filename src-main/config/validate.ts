@@ -5,7 +5,7 @@ import type { ConfigProblem } from '../../src-shared/api/model';
 import type { Column } from '../../src-shared/types/logical';
 import { FieldError, type ComponentContext, type ComponentKind, type Logger } from '../engine/component';
 import { closestNames } from '../engine/similar';
-import { childPath, joinPath } from './config-path';
+import { childPath, joinPath, pathContains } from './config-path';
 import { checkAgainst, componentFields, type SpecLookup } from './component-fields';
 import type { LoadedConfig } from './load';
 import { problemAt } from './problem';
@@ -109,7 +109,14 @@ export function thrownProblem(loaded: LoadedConfig, componentPath: string, error
     (error instanceof Error && error.name === 'FieldError' && typeof (error as FieldError).path === 'string');
   const at = isField ? joinPath(componentPath, (error as FieldError).path) : componentPath;
   const message = error instanceof Error ? error.message : String(error);
-  return problemAt(loaded.locate(at), at, message);
+  const offset = isField ? (error as FieldError).offset : undefined;
+  if (offset === undefined) return problemAt(loaded.locate(at), at, message);
+  // A place inside the value (a column in an expression): its own column when the source
+  // spells the value verbatim, else the value's place and the character named.
+  const inside = loaded.locateText(at, offset);
+  return inside
+    ? problemAt(inside, at, message)
+    : problemAt(loaded.locate(at), at, `${message} (at character ${offset})`);
 }
 
 /** A component with its config after schema defaults; `null` when its type or fields are invalid. */
@@ -162,13 +169,17 @@ function checkColumns(
   return [];
 }
 
+/** The sections that make up the chain of components. */
+const CHAIN_SECTIONS = ['input', 'pipeline.processors', 'output'];
+
 /**
  * Every problem of a loaded config, located: the top level, each component's type and
  * fields against its JSON Schema, then processors against the input's static columns.
  */
 export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): ConfigProblem[] {
   const topLevel = checkAgainst(PipelineTopLevel, loaded.config).issues;
-  const problems = issueProblems(loaded, '', topLevel);
+  const topLevelProblems = issueProblems(loaded, '', topLevel);
+  const problems = [...topLevelProblems];
   const checked: CheckedComponent[] = [];
   for (const placed of placedComponents(loaded.config)) {
     const spec = registry.get(placed.kind, placed.component.type);
@@ -184,7 +195,12 @@ export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): Co
     problems.push(...issueProblems(loaded, placed.path, issues));
     checked.push({ ...placed, config: issues.length > 0 ? null : config });
   }
-  // A malformed section (a processor without `type`) would leave a gap in the chain.
-  if (topLevel.length === 0) problems.push(...checkColumns(loaded, registry, checked));
+  // A malformed component section (a processor without `type`) would leave a gap in the
+  // chain; a problem elsewhere (`pipeline.channels`) does not stop the column checks.
+  const chainBroken = topLevelProblems.some(
+    ({ path }) =>
+      path === '' || path === 'pipeline' || CHAIN_SECTIONS.some((section) => pathContains(section, path)),
+  );
+  if (!chainBroken) problems.push(...checkColumns(loaded, registry, checked));
   return problems;
 }

@@ -75,6 +75,8 @@ export class FieldError extends Error {
     /** Path inside the component's config, dot/bracket notation (`fields.order_id`, `columns[2].name`). */
     readonly path: string,
     message: string,
+    /** 1-based character inside the field's text where the problem is (e.g. in an expression). */
+    readonly offset?: number,
   ) {
     super(message);
     this.name = 'FieldError';

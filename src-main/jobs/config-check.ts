@@ -1,4 +1,4 @@
-import { loadPipelineText, validatePipeline } from '../config/index';
+import { loadAndValidateText } from '../config/index';
 import type { Registry } from '../engine/registry';
 import type { ConfigProblem } from '../../src-shared/api/model';
 
@@ -17,9 +17,8 @@ export interface ConfigCheck {
 
 /** Every located problem of a config: YAML syntax, `${VAR}`, the top level and each component's schema. */
 export async function checkConfig(check: ConfigCheck): Promise<ConfigProblem[]> {
-  const result = await loadPipelineText(check.yaml, check.fileName, check.baseDir, {
+  const result = await loadAndValidateText(check.yaml, check.fileName, check.baseDir, check.registry, {
     env: { ...process.env, ...check.env },
   });
-  if (!result.ok) return result.problems;
-  return validatePipeline(result.loaded, check.registry);
+  return result.ok ? [] : result.problems;
 }

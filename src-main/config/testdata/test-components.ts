@@ -73,9 +73,11 @@ const filter = defineProcessor({
   schema: Type.Object({ condition: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   create: (config) => ({
     bind(columns) {
+      let offset = 1;
       for (const name of config.condition.split(' ')) {
         if (!columns.some((c) => c.name === name))
-          throw new FieldError('condition', unknownColumn(name, columns));
+          throw new FieldError('condition', unknownColumn(name, columns), offset);
+        offset += name.length + 1;
       }
       return { columns, process: (rows) => rows };
     },

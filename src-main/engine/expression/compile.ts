@@ -6,7 +6,7 @@ import { compileLike } from './like';
 import { parseExpression, positionOf, type ExprNode } from './parse';
 import { compareValues, isNull, toBool, toDate, toNumber, toText } from './values';
 
-export { describeExpressionError, ExpressionError } from './expression-error';
+export { ExpressionError } from './expression-error';
 export type { Evaluate, ValueType } from './functions';
 
 /**

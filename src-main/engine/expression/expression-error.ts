@@ -12,8 +12,3 @@ export class ExpressionError extends Error {
     this.name = 'ExpressionError';
   }
 }
-
-/** The message with the place inside the expression, when known: `unknown column "qtty" (at character 1)`. */
-export function describeExpressionError(err: ExpressionError): string {
-  return err.position === undefined ? err.message : `${err.message} (at character ${err.position})`;
-}
