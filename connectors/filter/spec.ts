@@ -1,9 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineProcessor, FieldError } from '../../src-main/engine/component';
-import {
-  compilePredicate,
-  ExpressionError,
-} from '../../src-main/engine/expression/compile';
+import { compilePredicate, ExpressionError } from '../../src-main/engine/expression/compile';
 
 /** Config of the `filter` processor. */
 export const FilterSchema = Type.Object(

@@ -8,9 +8,8 @@ import type {
   ProcessorSpec,
 } from '../engine/component';
 import type { PipelinePlan } from '../engine/runtime';
-import type { ConfigProblem } from '../../src-shared/api/model';
 import { componentFields, type SpecLookup } from './component-fields';
-import { loadPipelineFile, type LoadedConfig, type LoadOptions } from './load';
+import type { LoadedConfig } from './load';
 import { ConfigErrors } from './problem';
 import {
   jobNameOf,
