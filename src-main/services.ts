@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pino, { type Logger as PinoLogger } from 'pino';
-import { components } from '../connectors/index';
-import { createRegistry, type Registry } from './engine/registry';
+import type { Registry } from './engine/registry';
+import { defaultRegistry } from './default-registry';
 import { createJobService } from './jobs/job-service';
 import type { RunLauncher } from './jobs/run-launcher';
 import { openStore } from './store/open-store';
@@ -53,7 +53,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   try {
     const jobs = await createJobService({
       db: store.db,
-      registry: options.registry ?? createRegistry(components),
+      registry: options.registry ?? defaultRegistry(),
       launcher: options.launcher,
       dataDir: options.dataDir,
       examplesDir: options.examplesDir,

@@ -1,9 +1,8 @@
-import { components } from '../../connectors';
-import { createRegistry } from '../engine/registry';
+import { defaultRegistry } from '../default-registry';
 
 /** `fustgo plugins [--json]`: every component in the registry. */
 export function pluginsCommand(options: { json?: boolean }): number {
-  const rows = createRegistry(components)
+  const rows = defaultRegistry()
     .list()
     .map(({ spec, enabled }) => ({
       kind: spec.kind,

@@ -1,6 +1,5 @@
-import { components } from '../../connectors';
 import { buildPlan, formatProblem, loadAndValidate } from '../config';
-import { createRegistry } from '../engine/registry';
+import { defaultRegistry } from '../default-registry';
 import { runPipeline } from '../engine/runtime';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import { createCliLogger } from './cli-logger';
@@ -30,7 +29,7 @@ function problemsOf(error: unknown): ConfigProblem[] | null {
  * second Ctrl-C leaves at once.
  */
 export async function runCommand(file: string, options: RunCommandOptions = {}): Promise<number> {
-  const registry = createRegistry(components);
+  const registry = defaultRegistry();
   const checked = await loadAndValidate(file, registry, { env: process.env, set: options.set });
   if (!checked.ok) {
     printProblems(checked.problems);

@@ -1,13 +1,12 @@
-import { components } from '../../connectors';
 import { formatProblem, loadAndValidate } from '../config';
-import { createRegistry } from '../engine/registry';
+import { defaultRegistry } from '../default-registry';
 
 /**
  * `fustgo validate FILE…`: one `FILE:LINE:COL: path: message` line per problem on
  * stdout; resolves to the exit code (0 all valid, 1 otherwise).
  */
 export async function validateCommand(files: string[]): Promise<number> {
-  const registry = createRegistry(components);
+  const registry = defaultRegistry();
   let invalid = 0;
   for (const file of files) {
     const result = await loadAndValidate(file, registry, { env: process.env });

@@ -10,6 +10,8 @@ export interface SpecLookup {
   get(kind: ComponentKind, name: string): ComponentSpec | undefined;
   names(kind: ComponentKind): string[];
   closest(kind: ComponentKind, name: string, max?: number): string[];
+  /** Whether a component exists but is switched off in the settings. */
+  isDisabled?(kind: ComponentKind, name: string): boolean;
 }
 
 let ajv: Ajv | undefined;

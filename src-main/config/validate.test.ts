@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { defineProcessor } from '../engine/component';
+import { createRegistry } from '../engine/registry';
 import { loadPipelineFile } from './load';
 import { formatProblem } from './problem';
 import { testComponents, testRegistry } from './testdata/test-components';
@@ -130,6 +131,14 @@ output:
       'types.yaml:3:3: input.type: unknown input type "sqlit" (did you mean "sqlite"? known: generate, file, sqlite)',
       'types.yaml:6:7: pipeline.processors[0].type: unknown processor type "filtre" (did you mean "filter"? known: filter, mapping)',
       'types.yaml:8:3: output.type: unknown output type "kafka" (known: file)',
+    ]);
+  });
+
+  it('says a disabled component is disabled, not unknown', async () => {
+    const registry = createRegistry(testComponents, { disabled: ['processor:filter'] });
+    expect(await validate({ 'off.yaml': orders }, 'off.yaml', registry)).toEqual([
+      'off.yaml:9:7: pipeline.processors[0].type: processor "filter" is disabled in this installation (FUSTGO_DISABLED_COMPONENTS); enabled: mapping',
+      'off.yaml:11:7: pipeline.processors[1].type: processor "filter" is disabled in this installation (FUSTGO_DISABLED_COMPONENTS); enabled: mapping',
     ]);
   });
 

@@ -80,6 +80,8 @@ export function placedComponents(config: LoadedConfig['config']): PlacedComponen
 /** Says which component types exist, nearest first: `(did you mean "sqlite"? known: generate, file, sqlite)`. */
 export function unknownTypeMessage(registry: SpecLookup, kind: ComponentKind, name: string): string {
   const known = registry.names(kind);
+  if (registry.isDisabled?.(kind, name))
+    return `${kind} "${name}" is disabled in this installation (FUSTGO_DISABLED_COMPONENTS); enabled: ${known.join(', ') || 'none'}`;
   const closest = registry.closest(kind, name, 1);
   const hint = closest.length > 0 ? `did you mean "${closest[0]}"? ` : '';
   return `unknown ${kind} type "${name}" (${hint}known: ${known.join(', ') || 'none'})`;

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { defineInput, defineOutput, defineProcessor, type ComponentSpec } from './component';
-import { createRegistry } from './registry';
+import { createRegistry, registrySettingsFromEnv } from './registry';
 
 const meta = {
   category: 'testing',
@@ -60,6 +60,16 @@ describe('createRegistry', () => {
     expect(registry.closest('input', 'sqlit')).toEqual(['sqlite']);
     expect(registry.closest('input', 'fil')).toEqual([]);
     expect(registry.closest('processor', 'filtr', 1)).toEqual(['filter']);
+  });
+
+  it('reads the disabled list from FUSTGO_DISABLED_COMPONENTS', () => {
+    const settings = registrySettingsFromEnv({ FUSTGO_DISABLED_COMPONENTS: ' output:sqlite , file,' });
+    expect(settings).toEqual({ disabled: ['output:sqlite', 'file'] });
+    const registry = createRegistry(specs, settings);
+    expect(registry.isDisabled('output', 'sqlite')).toBe(true);
+    expect(registry.isDisabled('input', 'sqlite')).toBe(false);
+    expect(registry.isDisabled('input', 'nope')).toBe(false);
+    expect(registrySettingsFromEnv({})).toEqual({ disabled: [] });
   });
 
   it('refuses two components of one kind with the same name', () => {

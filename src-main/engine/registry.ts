@@ -11,6 +11,8 @@ export interface Registry {
   names(kind: ComponentKind): string[];
   /** Enabled names of a kind nearest to a misspelt `name`, nearest first ("did you mean"). */
   closest(kind: ComponentKind, name: string, max?: number): string[];
+  /** Whether the component exists but is switched off. */
+  isDisabled(kind: ComponentKind, name: string): boolean;
 }
 
 export interface RegistrySettings {
@@ -42,5 +44,20 @@ export function createRegistry(specs: ComponentSpec[], settings: RegistrySetting
     list: () => entries.map((e) => ({ ...e })),
     names,
     closest: (kind, name, max = 3) => closestNames(names(kind), name, max),
+    isDisabled: (kind, name) => byKey.get(`${kind}:${name}`)?.enabled === false,
+  };
+}
+
+/** Environment variable listing disabled components, comma-separated (`output:sqlite,generate`). */
+export const DISABLED_COMPONENTS_ENV = 'FUSTGO_DISABLED_COMPONENTS';
+
+/** Registry settings from the environment, so the CLI, the server and every run process agree. */
+export function registrySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RegistrySettings {
+  const list = env[DISABLED_COMPONENTS_ENV] ?? '';
+  return {
+    disabled: list
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
   };
 }

@@ -1,7 +1,6 @@
-import { components } from '../../connectors/index';
 import { buildPlan, ConfigErrors, formatProblem, loadPipelineText } from '../config/index';
 import type { Logger } from '../engine/component';
-import { createRegistry } from '../engine/registry';
+import { defaultRegistry } from '../default-registry';
 import { runPipeline, type RunResult } from '../engine/runtime';
 import type { LogLevel } from '../../src-shared/api/model';
 import { isHostMessage, type RunMessage, type StartMessage } from './run-protocol';
@@ -84,7 +83,7 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
       env: { ...process.env, ...start.env },
     });
     if (!loaded.ok) return failedResult(loaded.problems.map(formatProblem).join('\n'));
-    const plan = await buildPlan(loaded.loaded, createRegistry(components), { logger, signal });
+    const plan = await buildPlan(loaded.loaded, defaultRegistry(), { logger, signal });
     return await runPipeline(plan, {
       signal,
       logger,
