@@ -87,7 +87,10 @@ output: { type: file, path: big-orders.csv.gz }\n`,
 function runOnce(file) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, 'run', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'run', file], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let peakKb = 0;
     // The CLI hands the run to no other process: its VmHWM is the pipeline's peak memory.

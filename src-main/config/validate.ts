@@ -34,7 +34,6 @@ export const PipelineTopLevel = T.Object(
       T.Object(
         {
           channels: T.Optional(T.Integer({ minimum: 1 })),
-          batch_size: T.Optional(T.Integer({ minimum: 1 })),
           buffer: T.Optional(T.Integer({ minimum: 1 })),
           processors: T.Optional(T.Array(ComponentSection)),
         },

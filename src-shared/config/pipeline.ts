@@ -14,8 +14,6 @@ export interface PipelineConfig {
   pipeline?: {
     /** Lanes the run uses; each lane reads its own split of the source. */
     channels?: number;
-    /** Rows per batch handed between stages. */
-    batch_size?: number;
     /** Batches buffered between two stages before the upstream stage waits. */
     buffer?: number;
     processors?: ComponentConfig[];
