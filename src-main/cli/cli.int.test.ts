@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,5 +98,56 @@ describe('fustgo CLI', () => {
       ]),
     );
     expect(fustgo('plugins').stdout).toMatch(/^KIND\s+NAME\s+CATEGORY\s+STATUS\s+DESCRIPTION/);
+  });
+
+  it('runs every shipped example as it is, with the right output', () => {
+    // A copy, so the runs write their output/ beside the copy and not into the repository.
+    cpSync(join(root, 'resources', 'examples'), join(dir, 'examples'), { recursive: true });
+    const out = (name: string) => join(dir, 'examples', 'output', name);
+    for (const example of ['generate-to-csv', 'csv-to-sqlite', 'sqlite-to-jsonl']) {
+      const run = fustgo('run', join('examples', `${example}.yaml`));
+      expect(run.stderr, example).toBe('');
+      expect(run.code, example).toBe(0);
+    }
+
+    const orders = readFileSync(out('orders.csv'), 'utf8').trimEnd().split('\n');
+    expect(orders[0]).toBe('order_id,customer_id,qty,price,status,created_at');
+    const rows = orders.slice(1).map((line) => line.split(','));
+    expect(rows.length).toBeGreaterThan(6000);
+    expect(rows.every((r) => Number(r[2]) > 0 && r[4] !== 'void')).toBe(true);
+
+    const db = new Database(out('countries.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) AS n FROM countries').get()).toEqual({ n: 249 });
+      expect(db.prepare("SELECT name_zh, region, numeric FROM countries WHERE iso2 = 'CN'").get()).toEqual({
+        name_zh: '中国',
+        region: 'Asia',
+        numeric: 156,
+      });
+    } finally {
+      db.close();
+    }
+    // Upsert: a second run leaves no duplicates.
+    expect(fustgo('run', join('examples', 'csv-to-sqlite.yaml')).code).toBe(0);
+    const again = new Database(out('countries.db'), { readonly: true });
+    try {
+      expect(again.prepare('SELECT COUNT(*) AS n FROM countries').get()).toEqual({ n: 249 });
+    } finally {
+      again.close();
+    }
+
+    const products = readFileSync(out('products.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(products.map((line) => (JSON.parse(line) as { sku: string }).sku)).toHaveLength(7);
+    expect(JSON.parse(products[0])).toMatchObject({
+      sku: 'TEA-001',
+      name: 'Longjing green tea 龙井',
+      price: '68.00',
+    });
+  });
+
+  it('writes gzip when the output path ends in .gz', () => {
+    writeFileSync(join(dir, 'gz.yaml'), pipeline(3).replace('path: numbers.csv', 'path: numbers.csv.gz'));
+    expect(fustgo('run', 'gz.yaml').code).toBe(0);
+    expect(gunzipSync(readFileSync(join(dir, 'numbers.csv.gz'))).toString('utf8')).toBe('id\n1\n2\n3\n');
   });
 });
