@@ -1,34 +1,24 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { ComponentContext } from '../../src-main/engine/component';
+import { readInput, tempContext } from '../shared/test-support';
 import { fileInput, fileOutput } from './spec';
 
 let dir: string;
 let ctx: ComponentContext;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'fustgo-file-'));
-  ctx = {
-    baseDir: dir,
-    jobName: 'test',
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-  };
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+let dispose: () => void;
+beforeEach(() => ({ dir, ctx, dispose } = tempContext('file')));
+afterEach(() => dispose());
 
 type InputConfig = Parameters<typeof fileInput.create>[0];
 type OutputConfig = Parameters<typeof fileOutput.create>[0];
 
 async function readAll(config: InputConfig): Promise<{ columns: Column[]; rows: Row[]; batches: Batch[] }> {
-  const input = await fileInput.create(config, ctx);
-  const batches: Batch[] = [];
-  for await (const batch of input.read(0, 1, ctx.signal)) batches.push(batch);
-  return { columns: batches[0]?.columns ?? [], rows: batches.flatMap((b) => b.rows), batches };
+  return readInput(await fileInput.create(config, ctx), ctx);
 }
 
 async function writeAll(config: OutputConfig, columns: Column[], rows: Row[], error?: Error): Promise<void> {

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../src-main/engine/batch';
-import { FieldError, type ComponentContext } from '../../src-main/engine/component';
+import { FieldError } from '../../src-main/engine/component';
+import { testContext } from '../shared/test-support';
 import { filterProcessor } from './spec';
 
-const ctx: ComponentContext = {
-  baseDir: '.',
-  jobName: 'test',
-  logger: { debug() {}, info() {}, warn() {}, error() {} },
-  signal: new AbortController().signal,
-};
+const ctx = testContext();
 
 const columns: Column[] = [
   { name: 'id', type: 'int' },

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, Row } from '../../src-main/engine/batch';
-import type { ComponentContext, Input } from '../../src-main/engine/component';
+import type { Input } from '../../src-main/engine/component';
+import { testContext } from '../shared/test-support';
 import { FieldError } from '../../src-main/engine/component';
 import { generateInput, type GenerateConfig } from './spec';
 
-const ctx: ComponentContext = {
-  baseDir: '.',
-  jobName: 'test',
-  logger: { debug() {}, info() {}, warn() {}, error() {} },
-  signal: new AbortController().signal,
-};
+const ctx = testContext();
 
 const orders: GenerateConfig = {
   count: 2500,

@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadPipelineFile } from '../../src-main/config';
-import type { ComponentContext, InputSpec, OutputSpec } from '../../src-main/engine/component';
+import type { InputSpec, OutputSpec } from '../../src-main/engine/component';
 import type { PipelineConfig } from '../../src-shared/config/pipeline';
 import { fileInput, fileOutput } from '../file/spec';
 import { generateInput } from '../generate/spec';
 import { sqliteInput, sqliteOutput } from '../sqlite/spec';
+import { testContext } from './test-support';
 
 const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/examples');
 const inputs: Record<string, InputSpec> = { generate: generateInput, file: fileInput, sqlite: sqliteInput };
@@ -44,12 +45,7 @@ describe('example pipelines', () => {
     try {
       cpSync(path.join(examplesDir, 'data'), path.join(dir, 'data'), { recursive: true });
       const config = await load('sqlite-to-jsonl.yaml');
-      const ctx: ComponentContext = {
-        baseDir: dir,
-        jobName: 'sqlite-to-jsonl',
-        logger: { debug() {}, info() {}, warn() {}, error() {} },
-        signal: new AbortController().signal,
-      };
+      const ctx = testContext(dir);
       const { type: _i, ...inputConfig } = config.input;
       const { type: _o, ...outputConfig } = config.output;
       const input = await sqliteInput.create(inputConfig as Parameters<typeof sqliteInput.create>[0], ctx);

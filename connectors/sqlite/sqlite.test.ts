@@ -1,34 +1,22 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { ComponentContext } from '../../src-main/engine/component';
+import { readInput, tempContext } from '../shared/test-support';
 import { sqliteInput, sqliteOutput } from './spec';
 import { logicalFromDeclared, SQLITE_TYPES } from './types';
 
 let dir: string;
 let ctx: ComponentContext;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'fustgo-sqlite-'));
-  ctx = {
-    baseDir: dir,
-    jobName: 'test',
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-  };
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+let dispose: () => void;
+beforeEach(() => ({ dir, ctx, dispose } = tempContext('sqlite')));
+afterEach(() => dispose());
 
 type InputConfig = Parameters<typeof sqliteInput.create>[0];
 
 async function readAll(config: InputConfig): Promise<{ columns: Column[]; rows: Row[]; batches: Batch[] }> {
-  const input = await sqliteInput.create(config, ctx);
-  const batches: Batch[] = [];
-  for await (const batch of input.read(0, 1, ctx.signal)) batches.push(batch);
-  await input.close?.();
-  return { columns: batches[0]?.columns ?? [], rows: batches.flatMap((b) => b.rows), batches };
+  return readInput(await sqliteInput.create(config, ctx), ctx);
 }
 
 function seedShop(): void {

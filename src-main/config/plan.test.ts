@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
-import { defineInput, type Logger } from '../engine/component';
+import { defineInput, silentLogger } from '../engine/component';
 import { loadAndValidate } from './check';
 import { buildPlan } from './plan';
 import { ConfigErrors, formatProblem } from './problem';
@@ -15,7 +15,7 @@ afterEach(async () => {
   await ws.dispose();
 });
 
-const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const logger = silentLogger;
 const signal = new AbortController().signal;
 
 /** Records what its factory was given, so tests can see defaults and the context. */

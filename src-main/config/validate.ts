@@ -3,7 +3,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { ComponentConfig } from '../../src-shared/config/pipeline';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import type { Column } from '../../src-shared/types/logical';
-import { FieldError, type ComponentContext, type ComponentKind, type Logger } from '../engine/component';
+import { FieldError, silentLogger, type ComponentContext, type ComponentKind } from '../engine/component';
 import { closestNames } from '../engine/similar';
 import { childPath, joinPath, pathContains } from './config-path';
 import { checkAgainst, componentFields, type SpecLookup } from './component-fields';
@@ -122,8 +122,6 @@ export function thrownProblem(loaded: LoadedConfig, componentPath: string, error
 
 /** A component with its config after schema defaults; `null` when its type or fields are invalid. */
 type CheckedComponent = PlacedComponent & { config: Record<string, unknown> | null };
-
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The name a job goes by: `job.name`, else the file name without extension. */
 export function jobNameOf(loaded: LoadedConfig): string {

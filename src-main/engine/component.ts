@@ -18,6 +18,9 @@ export interface Logger {
   error(msg: string, data?: Record<string, unknown>): void;
 }
 
+/** A logger that drops everything: for validation, and for runs nobody listens to. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
 /** What a component is given when it is created for a run (or for validation). */
 export interface ComponentContext {
   /** Folder of the pipeline file: relative paths in a config resolve against it. */

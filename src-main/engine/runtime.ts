@@ -3,6 +3,7 @@ import type { Batch, Checkpoint, Column, Row } from './batch';
 import { Channel } from './channel';
 import {
   FieldError,
+  silentLogger,
   type BoundProcessor,
   type Input,
   type Logger,
@@ -49,8 +50,6 @@ const DEFAULT_PROGRESS_MS = 1000;
 // A pipeline whose components never wait for I/O runs entirely on microtasks; yielding to the
 // event loop this often keeps timers (progress) and abort signals (Ctrl-C) alive.
 const YIELD_EVERY_MS = 20;
-
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** An error tagged with the part of the pipeline it came from. */
 class StageError extends Error {
@@ -204,7 +203,7 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
  * throws: the result says how the run ended.
  */
 export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}): Promise<RunResult> {
-  const logger = options.logger ?? quietLogger;
+  const logger = options.logger ?? silentLogger;
   const stats = new StatsAccumulator();
   const controller = new AbortController();
   let failure: Error | null = null;
