@@ -140,6 +140,15 @@ function dateFormat(args: CompiledArg[]): Evaluate {
 }
 
 /** Every function expressions may call, by upper-case name. */
+const now: SqlFunction = {
+  minArgs: 0,
+  maxArgs: 0,
+  summary: 'The current instant.',
+  pure: false,
+  type: fixed('timestamp'),
+  compile: () => () => new Date(),
+};
+
 export const FUNCTIONS: Record<string, SqlFunction> = {
   COALESCE: {
     minArgs: 1,
@@ -218,22 +227,8 @@ export const FUNCTIONS: Record<string, SqlFunction> = {
     const n = toNumber(x);
     return n === undefined ? null : Math.abs(n);
   }),
-  NOW: {
-    minArgs: 0,
-    maxArgs: 0,
-    summary: 'The current instant.',
-    pure: false,
-    type: fixed('timestamp'),
-    compile: () => () => new Date(),
-  },
-  CURRENT_TIMESTAMP: {
-    minArgs: 0,
-    maxArgs: 0,
-    summary: 'The current instant.',
-    pure: false,
-    type: fixed('timestamp'),
-    compile: () => () => new Date(),
-  },
+  NOW: now,
+  CURRENT_TIMESTAMP: now,
   CURRENT_DATE: {
     minArgs: 0,
     maxArgs: 0,
