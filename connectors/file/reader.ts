@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
-import { parse, type Info } from 'csv-parse';
+import { parse } from 'csv-parse';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { LogicalType } from '../../src-shared/types/logical';
 import { parseText } from '../shared/values';
 import { jsonToLogical, jsonValueType, type FileFormat } from './types';
+import { leadingBreaks, lineBreaks, quotedFields } from './csv-quoting';
 import { openText } from './streams';
 
 /** A column a file config declares: its name and the logical type values are converted to. */
@@ -79,48 +80,47 @@ function convertOrFail(convert: () => unknown, where: string, column: string): u
 
 async function* readCsv(options: FileReadOptions, signal: AbortSignal): AsyncIterable<Batch> {
   const { nullValue } = options;
+  // No `cast` or `info` hooks: they cost an object per field and per record (see csv-quoting.ts).
   const parser = parse({
     delimiter: options.delimiter,
     quote: options.quote,
     escape: options.escape,
-    info: true,
+    raw: true,
     skip_empty_lines: true,
-    // Only an unquoted field equal to null_value is null: `""` stays an empty string.
-    cast: (value, context) => (!context.quoting && value === nullValue ? null : value),
   });
-  const stream = openText(options.path, options.encoding, options.gzip, parser);
+  let bytesRead = 0;
+  const stream = openText(options.path, options.encoding, options.gzip, parser, (n) => (bytesRead += n));
   let columns: Column[] | undefined;
   let rows: Row[] = [];
   let bytesBefore = 0;
+  let linesRead = 0;
+  // The last line of the last record: a record's raw text may end without its line break.
+  let lastLine = 0;
   try {
-    for await (const { record, info } of stream as AsyncIterable<{ record: (string | null)[]; info: Info }>) {
+    for await (const { record, raw } of stream as AsyncIterable<{ record: string[]; raw: string }>) {
+      const line = linesRead + leadingBreaks(raw) + 1;
+      linesRead += lineBreaks(raw);
+      lastLine = Math.max(line, linesRead);
+      // Only an unquoted field equal to null_value is null: `""` stays an empty string.
+      let quoted: boolean[] | undefined;
+      const cells: (string | null)[] = record;
+      for (let i = 0; i < cells.length; i++) {
+        if (cells[i] === nullValue && !(quoted ??= quotedFields(raw, options))[i]) cells[i] = null;
+      }
       if (!columns) {
-        columns = csvColumns(options, record);
+        columns = csvColumns(options, cells);
         if (options.header) continue;
       }
-      const types = columns;
-      const where = `${options.displayPath}:${info.lines}`;
-      rows.push(
-        record.map((value, i) =>
-          value === null || types[i].type === 'string'
-            ? value
-            : convertOrFail(() => parseText(value, types[i].type), where, types[i].name),
-        ),
-      );
+      rows.push(convertRecord(cells, columns, options.displayPath, line));
       if (rows.length >= options.batchSize) {
-        yield { columns, rows, checkpoint: { line: info.lines }, bytes: info.bytes - bytesBefore };
-        bytesBefore = info.bytes;
+        yield { columns, rows, checkpoint: { line: lastLine }, bytes: bytesRead - bytesBefore };
+        bytesBefore = bytesRead;
         rows = [];
         if (signal.aborted) return;
       }
     }
     if (columns && rows.length > 0) {
-      yield {
-        columns,
-        rows,
-        checkpoint: { line: parser.info.lines },
-        bytes: parser.info.bytes - bytesBefore,
-      };
+      yield { columns, rows, checkpoint: { line: lastLine }, bytes: bytesRead - bytesBefore };
     }
   } catch (err) {
     const code = (err as { code?: unknown }).code;
@@ -133,19 +133,33 @@ async function* readCsv(options: FileReadOptions, signal: AbortSignal): AsyncIte
   }
 }
 
+/** A CSV record as a row of its columns' types; a value that does not convert names file, line and column. */
+function convertRecord(cells: (string | null)[], columns: Column[], displayPath: string, line: number): Row {
+  const row: Row = new Array<unknown>(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const value = cells[i];
+    const type = columns[i]?.type ?? 'string';
+    row[i] =
+      value === null || type === 'string'
+        ? value
+        : convertOrFail(() => parseText(value, type), `${displayPath}:${line}`, columns[i].name);
+  }
+  return row;
+}
+
 async function* readJsonLines(options: FileReadOptions, signal: AbortSignal): AsyncIterable<Batch> {
-  const text = openText(options.path, options.encoding, options.gzip);
+  let bytesRead = 0;
+  const text = openText(options.path, options.encoding, options.gzip, undefined, (n) => (bytesRead += n));
   const lines = createInterface({ input: text, crlfDelay: Infinity });
   const declared = options.columns;
   let columns: Column[] | undefined;
   let index = new Map<string, number>();
   let rows: Row[] = [];
   let lineNo = 0;
-  let bytes = 0;
+  let bytesBefore = 0;
   try {
     for await (const line of lines) {
       lineNo++;
-      bytes += Buffer.byteLength(line) + 1;
       if (line.trim() === '') continue;
       const where = `${options.displayPath}:${lineNo}`;
       let parsed: unknown;
@@ -178,13 +192,14 @@ async function* readJsonLines(options: FileReadOptions, signal: AbortSignal): As
       }
       rows.push(row);
       if (rows.length >= options.batchSize) {
-        yield { columns, rows, checkpoint: { line: lineNo }, bytes };
+        yield { columns, rows, checkpoint: { line: lineNo }, bytes: bytesRead - bytesBefore };
+        bytesBefore = bytesRead;
         rows = [];
-        bytes = 0;
         if (signal.aborted) return;
       }
     }
-    if (columns && rows.length > 0) yield { columns, rows, checkpoint: { line: lineNo }, bytes };
+    if (columns && rows.length > 0)
+      yield { columns, rows, checkpoint: { line: lineNo }, bytes: bytesRead - bytesBefore };
   } finally {
     lines.close();
     text.destroy();

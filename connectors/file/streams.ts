@@ -18,10 +18,18 @@ export function assertEncoding(encoding: string): void {
  * Buffers through; other encodings go through iconv-lite), then through `parser` when given.
  * Returns the last stream; destroying it closes the file.
  */
-export function openText(filePath: string, encoding: string, gzip: boolean, parser?: Transform): Readable {
+export function openText(
+  filePath: string,
+  encoding: string,
+  gzip: boolean,
+  parser?: Transform,
+  /** Told how many bytes were read from the file, as they are read (compressed bytes for gzip). */
+  onBytes?: (bytes: number) => void,
+): Readable {
   // iconv-lite also strips a UTF-8 byte-order mark, which spreadsheet exports often start with.
   const decode = iconv.decodeStream(isUtf8(encoding) ? 'utf8' : encoding);
   const source = createReadStream(filePath);
+  if (onBytes) source.on('data', (chunk) => onBytes(chunk.length));
   // pipeline forwards errors to the last stream and destroys the chain when it is destroyed.
   const noop = () => undefined;
   const stages: NodeJS.ReadWriteStream[] = gzip ? [createGunzip(), decode] : [decode];
