@@ -19,7 +19,11 @@ describe('the studio in Chromium against fustgo serve', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-'));
     [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 1440, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     page = await context.newPage();
     pageErrors = collectPageErrors(page);
     studio = new StudioPage(page, server.url);
@@ -84,5 +88,66 @@ describe('the studio in Chromium against fustgo serve', () => {
     await screenshot(page, '06-plugins-zh');
 
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows config problems where they are, refuses to save them, and reports a failed run', async () => {
+    await studio.switchLanguage('en');
+    await studio.openJobs();
+    await studio.createJobFromExample('sqlite-to-jsonl', 'broken-e2e');
+    await page.getByTestId('config-valid').waitFor();
+
+    // A misspelt column in a filter: located in the list, and the node carries the problem.
+    const broken = `version: 1
+input:
+  type: generate
+  count: 100
+  columns:
+    - { name: id, generator: sequence }
+    - { name: stock, generator: random_int, min: 0, max: 9 }
+pipeline:
+  processors:
+    - type: filter
+      condition: stok > 0
+output:
+  type: file
+  path: output/stock.csv
+`;
+    await studio.replaceYaml(broken);
+    const problems = page.getByTestId('problem-list');
+    await problems.waitFor();
+    expect((await problems.textContent()) ?? '').toContain(
+      'broken-e2e.yaml:11:18: pipeline.processors[0].condition: unknown column "stok" (did you mean "stock"?)',
+    );
+    expect(await studio.text('problem-count')).toContain('1');
+    expect(await page.getByTestId('flow-node').count()).toBe(3);
+    await expect.poll(() => studio.flowFits(), { timeout: 5000 }).toBe(true);
+    await screenshot(page, '07-config-problem');
+    await page.getByTestId('job-save').click();
+    await page.getByTestId('error-banner').waitFor();
+    expect(await studio.text('save-state')).toBe('Unsaved changes');
+
+    // Valid, but the database file is missing: the run fails and says why.
+    await studio.replaceYaml(`version: 1
+input:
+  type: sqlite
+  path: missing/shop.db
+  query: { table: products }
+output:
+  type: file
+  path: output/products.jsonl
+`);
+    await page.getByTestId('config-valid').waitFor();
+    await page.getByTestId('job-save').click();
+    await page.locator('[data-testid="save-state"]', { hasText: 'Saved' }).waitFor();
+    await studio.run();
+    await studio.waitForStatus('failed');
+    expect(await studio.text('run-error')).toContain('missing/shop.db');
+    const latest = await studio.latestExecution('failed');
+    expect(latest.written).toBe(0);
+    await screenshot(page, '08-run-failed');
+    // The refused save is the only thing the browser reports.
+    expect(pageErrors).toEqual([
+      'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+    ]);
   });
 });

@@ -81,6 +81,36 @@ export class StudioPage {
     return { status, written: Number(written.replace(/[^\d]/g, '')) };
   }
 
+  /**
+   * Replaces the whole YAML in the editor by pasting it, as a user would: typed text gets
+   * Monaco's auto-indent, pasted text does not. Needs the clipboard permissions.
+   */
+  async replaceYaml(text: string): Promise<void> {
+    await this.page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await this.page.locator('[data-testid="yaml-editor"] .view-lines').click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.press('ControlOrMeta+V');
+  }
+
+  /** Whether every flow node lies inside the graph's panel (the view fits the graph). */
+  async flowFits(): Promise<boolean> {
+    const panel = await this.page.getByTestId('flow-graph').boundingBox();
+    const nodes = await this.page.getByTestId('flow-node').evaluateAll((elements) =>
+      elements.map((element) => {
+        const { left, right, top, bottom } = element.getBoundingClientRect();
+        return { left, right, top, bottom };
+      }),
+    );
+    if (!panel || nodes.length === 0) return false;
+    return nodes.every(
+      (n) =>
+        n.left >= panel.x &&
+        n.right <= panel.x + panel.width &&
+        n.top >= panel.y &&
+        n.bottom <= panel.y + panel.height,
+    );
+  }
+
   async switchLanguage(code: 'en' | 'zh-CN'): Promise<void> {
     await this.page.getByTestId('language-switch').selectOption(code);
     await this.page.locator(`html[lang="${code}"]`).waitFor({ state: 'attached' });

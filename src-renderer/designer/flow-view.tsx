@@ -4,11 +4,13 @@ import {
   Handle,
   Position,
   ReactFlow,
+  useReactFlow,
+  useStore,
   type Edge,
   type Node,
   type NodeProps,
 } from '@xyflow/react';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import type { PipelineGraph, PipelineNode } from './pipeline-graph';
@@ -39,6 +41,25 @@ function PipelineNodeView({ data }: NodeProps<FlowNode>) {
 }
 
 const nodeTypes = { pipeline: PipelineNodeView };
+const fitViewOptions = { padding: 0.15, maxZoom: 1 };
+
+/**
+ * Fits the view again when nodes come or go (the `fitView` prop fits only the first graph),
+ * once every node of the new graph has been measured: fitting earlier leaves new nodes out.
+ */
+function RefitOnChange({ shape }: { shape: string }) {
+  const { fitView } = useReactFlow();
+  const measured = useStore((state) =>
+    [...state.nodeLookup.values()]
+      .filter((node) => node.measured.width !== undefined)
+      .map((node) => node.id)
+      .join(' '),
+  );
+  useEffect(() => {
+    if (measured === shape) void fitView(fitViewOptions);
+  }, [measured, shape, fitView]);
+  return null;
+}
 
 /**
  * The pipeline as a read-only flow graph, laid out left to right. Nodes whose config
@@ -75,7 +96,7 @@ export function FlowView({ graph, problemPaths }: { graph: PipelineGraph; proble
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        fitViewOptions={fitViewOptions}
         minZoom={0.2}
         nodesDraggable={false}
         nodesConnectable={false}
@@ -83,6 +104,7 @@ export function FlowView({ graph, problemPaths }: { graph: PipelineGraph; proble
       >
         <Background gap={16} size={1} />
         <Controls showInteractive={false} />
+        <RefitOnChange shape={nodes.map((node) => node.id).join(' ')} />
       </ReactFlow>
     </div>
   );
