@@ -21,10 +21,16 @@ async function readAll(config: InputConfig): Promise<{ columns: Column[]; rows: 
   return readInput(await fileInput.create(config, ctx), ctx);
 }
 
-async function writeAll(config: OutputConfig, columns: Column[], rows: Row[], error?: Error): Promise<void> {
+/** Writes one batch and closes; resolves with the output's closing note, if any. */
+async function writeAll(
+  config: OutputConfig,
+  columns: Column[],
+  rows: Row[],
+  error?: Error,
+): Promise<string | void> {
   const output = await fileOutput.create(config, ctx);
   await output.write({ columns, rows }, 0);
-  await output.close(error);
+  return output.close(error);
 }
 
 const awkward: Row[] = [
@@ -179,10 +185,14 @@ describe('file connector', () => {
   });
 
   it('leaves no file behind when the run fails, and appends without repeating the header', async () => {
-    await writeAll({ path: 'f.csv' }, textColumns, awkward, new Error('run failed'));
+    expect(await writeAll({ path: 'f.csv' }, textColumns, awkward, new Error('run failed'))).toBe(
+      `${path.join(dir, 'f.csv')} was left as it was: the run did not complete, so the 3 rows written went away with the temporary file`,
+    );
     expect(readdirSync(dir)).toEqual([]);
-    await writeAll({ path: 'a.csv', mode: 'append' }, textColumns, [['1', '2', '3']]);
-    await writeAll({ path: 'a.csv', mode: 'append' }, textColumns, [['4', '5', '6']]);
+    expect(await writeAll({ path: 'a.csv', mode: 'append' }, textColumns, [['1', '2', '3']])).toBeUndefined();
+    expect(
+      await writeAll({ path: 'a.csv', mode: 'append' }, textColumns, [['4', '5', '6']], new Error('x')),
+    ).toBe(`1 rows were appended to ${path.join(dir, 'a.csv')} before the run stopped`);
     expect(readFileSync(path.join(dir, 'a.csv'), 'utf8')).toBe('a,b,c\n1,2,3\n4,5,6\n');
   });
 

@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output } from '../../src-main/engine/component';
 import { toJsonSafe, toText } from '../shared/values';
+import { formatCount } from '../../src-shared/text/count';
 import { isUtf8 } from './streams';
 import type { FileFormat } from './types';
 
@@ -84,6 +85,7 @@ export class FileWriter implements Output {
   private sink: Sink | undefined;
   private needsHeader: boolean;
   private readonly csvOptions: StringifyOptions;
+  private rowsWritten = 0;
 
   constructor(private readonly options: FileWriteOptions) {
     this.needsHeader = options.format === 'csv' && options.header;
@@ -97,23 +99,36 @@ export class FileWriter implements Output {
     return next;
   }
 
-  async close(error?: Error): Promise<void> {
+  async close(error?: Error): Promise<string | void> {
     await this.queue;
+    if (error && this.options.mode === 'append') {
+      // Appended rows were acknowledged: flush them, the file keeps them.
+      if (this.sink) await this.finish(this.sink);
+      return `${formatCount(this.rowsWritten)} rows were appended to ${this.options.path} before the run stopped`;
+    }
     if (error) {
       await this.abandon();
-      return;
+      const discarded =
+        this.rowsWritten > 0
+          ? `, so the ${formatCount(this.rowsWritten)} rows written went away with the temporary file`
+          : '';
+      return `${this.options.path} was left as it was: the run did not complete${discarded}`;
     }
     const sink = this.sink ?? (await this.openSink());
+    await this.finish(sink);
+    if (sink.target !== this.options.path) await rename(sink.target, this.options.path);
+  }
+
+  /** Ends the stream and fsyncs the file: before a rename, a crash must not leave a renamed but empty file. */
+  private async finish(sink: Sink): Promise<void> {
     sink.head.end();
     await sink.finished;
-    // fsync before the rename: a crash must not leave a renamed but empty file.
     const handle = await open(sink.target, 'r+');
     try {
       await handle.sync();
     } finally {
       await handle.close();
     }
-    if (sink.target !== this.options.path) await rename(sink.target, this.options.path);
   }
 
   private async writeBatch(batch: Batch): Promise<void> {
@@ -128,6 +143,7 @@ export class FileWriter implements Output {
         ? formatCsv(batch.rows, this.csvOptions)
         : formatJsonLines(batch.columns, batch.rows);
     if (!sink.head.write(text)) await Promise.race([once(sink.head, 'drain'), sink.finished]);
+    this.rowsWritten += batch.rows.length;
   }
 
   private async openSink(): Promise<Sink> {

@@ -120,7 +120,7 @@ describe('sqlite connector', () => {
     for (const rows of [first, [[2, 'b2', '20.50', true, null, null] as Row]]) {
       const output = await sqliteOutput.create(config, ctx);
       await output.write({ columns, rows }, 0);
-      await output.close();
+      expect(await output.close()).toBeUndefined();
     }
     const db = new Database(path.join(dir, 'out/w.db'), { readonly: true });
     const ddl = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'items'").get() as { sql: string })
@@ -145,10 +145,14 @@ describe('sqlite connector', () => {
     await expect(output.write({ columns, rows: [[1, 'a', '1', true, null, null]] }, 0)).rejects.toThrow(
       'table "t" does not exist',
     );
-    await output.close();
+    expect(await output.close(new Error('run failed'))).toBe(
+      `0 rows were committed to table "t" in ${path.join(dir, 'x.db')} before the run stopped`,
+    );
     expect(() => sqliteOutput.create({ path: 'x.db', write: { table: 't', mode: 'upsert' } }, ctx)).toThrow(
       'upsert needs the key',
     );
-    await expect(readAll({ path: 'missing.db', query: { table: 't' } })).rejects.toThrow();
+    await expect(readAll({ path: 'missing.db', query: { table: 't' } })).rejects.toThrow(
+      `cannot open SQLite database ${path.join(dir, 'missing.db')}`,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output } from '../../src-main/engine/component';
+import { formatCount } from '../../src-shared/text/count';
 import { quoteIdent } from './reader';
 import { SQLITE_TYPES, toSqliteValue } from './types';
 
@@ -50,6 +51,7 @@ export class SqliteWriter implements Output {
   private readonly db: Database.Database;
   private statement: { columns: Column[]; run: (rows: Row[]) => void } | undefined;
   private checkedTable = false;
+  private rowsCommitted = 0;
 
   constructor(private readonly options: SqliteWriteOptions) {
     mkdirSync(path.dirname(options.path), { recursive: true });
@@ -61,12 +63,18 @@ export class SqliteWriter implements Output {
     if (batch.rows.length === 0) return;
     const run = this.prepare(batch.columns);
     for (let i = 0; i < batch.rows.length; i += this.options.batchSize) {
-      run(batch.rows.slice(i, i + this.options.batchSize));
+      const rows = batch.rows.slice(i, i + this.options.batchSize);
+      run(rows);
+      this.rowsCommitted += rows.length;
     }
   }
 
-  async close(): Promise<void> {
+  async close(error?: Error): Promise<string | void> {
     if (this.db.open) this.db.close();
+    // Each transaction commits on its own: what was committed before a failure stays.
+    if (error) {
+      return `${formatCount(this.rowsCommitted)} rows were committed to table "${this.options.table}" in ${this.options.path} before the run stopped`;
+    }
   }
 
   private prepare(columns: Column[]): (rows: Row[]) => void {

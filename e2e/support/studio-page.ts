@@ -86,7 +86,12 @@ export class StudioPage {
    * Monaco's auto-indent, pasted text does not. Needs the clipboard permissions.
    */
   async replaceYaml(text: string): Promise<void> {
-    await this.page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    // Runs in the page; the e2e code is compiled without the DOM library, hence the cast.
+    type PageGlobals = { navigator: { clipboard: { writeText(value: string): Promise<void> } } };
+    await this.page.evaluate(
+      (value) => (globalThis as unknown as PageGlobals).navigator.clipboard.writeText(value),
+      text,
+    );
     await this.page.locator('[data-testid="yaml-editor"] .view-lines').click();
     await this.page.keyboard.press('ControlOrMeta+A');
     await this.page.keyboard.press('ControlOrMeta+V');

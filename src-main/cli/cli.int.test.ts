@@ -80,6 +80,23 @@ describe('fustgo CLI', () => {
     expect(readFileSync(join(dir, 'numbers.csv'), 'utf8').trim().split('\n')).toEqual(['id', '1', '2', '3']);
   });
 
+  it('run exits 1 on a failed run and says where the data went', () => {
+    writeFileSync(
+      join(dir, 'fails.yaml'),
+      pipeline(5).replace(
+        'output:\n  type: file\n  path: numbers.csv\n  format: csv\n',
+        'output:\n  type: sqlite\n  path: fails.db\n  write: { table: missing, create_table: false }\n',
+      ),
+    );
+    const run = fustgo('run', 'fails.yaml');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^failed: read \d+, written 0/m);
+    expect(run.stdout).toContain(
+      `note: 0 rows were committed to table "missing" in ${join(dir, 'fails.db')}`,
+    );
+    expect(run.stderr).toMatch(/^error: output: .*table "missing" does not exist/m);
+  });
+
   it('run exits 2 on an invalid config', () => {
     const run = fustgo('run', 'unknown.yaml');
     expect(run.code).toBe(2);

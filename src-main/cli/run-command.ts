@@ -58,6 +58,7 @@ export async function runCommand(file: string, options: RunCommandOptions = {}):
     });
     progress?.clear();
     process.stdout.write(`${result.status}: ${summaryLine(result)}\n`);
+    for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
     if (interrupted || result.status === 'cancelled') return RUN_EXIT.interrupted;
     if (result.status !== 'completed') {
       process.stderr.write(`error: ${result.error ?? 'the run failed'}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, progressLine, summaryLine } from './run-report';
+import { createProgressDisplay, formatClock, formatDuration, progressLine, summaryLine } from './run-report';
 
 const base = {
   records_read: 0,
@@ -23,6 +23,23 @@ describe('run report', () => {
     expect(line).toContain('2,500/10,000 rows');
     expect(line).toContain('500 rows/s');
     expect(line).toContain('ETA 0:15');
+  });
+
+  it('draws the whole line on a terminal that reports no width, and fits a narrow one', () => {
+    const draw = (columns: number | undefined) => {
+      let written = '';
+      const stream = { columns, write: (text: string) => (written += text) } as unknown as NodeJS.WriteStream;
+      createProgressDisplay(stream, 0).update({
+        ...base,
+        records_read: 2500,
+        total: 10_000,
+        rows_per_second: 500,
+      });
+      return written.replace('\r\x1b[K', '');
+    };
+    expect(draw(0)).toContain('ETA 0:15');
+    expect(draw(undefined)).toContain('ETA 0:15');
+    expect(draw(30)).toHaveLength(29);
   });
 
   it('shows the running count when the total is unknown', () => {

@@ -1,3 +1,5 @@
+import { formatCount } from '../../src-shared/text/count';
+
 /** Text the `run` command shows: the live progress line and the closing summary. */
 
 /** The statistics the report reads (a subset of the engine's RunStats). */
@@ -9,8 +11,6 @@ export interface RunFigures {
   elapsed_ms: number;
   total: number | null;
 }
-
-const count = new Intl.NumberFormat('en-US');
 
 /** `1:05`, `1:02:03`. */
 export function formatClock(ms: number): string {
@@ -33,9 +33,9 @@ export function formatDuration(ms: number): string {
  * running count; always the rate.
  */
 export function progressLine(stats: RunFigures, width = 24): string {
-  const rate = `${count.format(Math.round(stats.rows_per_second))} rows/s`;
+  const rate = `${formatCount(Math.round(stats.rows_per_second))} rows/s`;
   if (stats.total === null || stats.total <= 0) {
-    return `${count.format(stats.records_read)} rows read  ${rate}  ${formatClock(stats.elapsed_ms)}`;
+    return `${formatCount(stats.records_read)} rows read  ${rate}  ${formatClock(stats.elapsed_ms)}`;
   }
   const fraction = Math.min(1, stats.records_read / stats.total);
   const filled = Math.round(fraction * width);
@@ -43,18 +43,18 @@ export function progressLine(stats: RunFigures, width = 24): string {
   const remaining = stats.total - stats.records_read;
   const eta = stats.rows_per_second > 0 ? formatClock((remaining / stats.rows_per_second) * 1000) : '?';
   const percent = `${(fraction * 100).toFixed(1)}%`;
-  return `${bar} ${percent}  ${count.format(stats.records_read)}/${count.format(stats.total)} rows  ${rate}  ETA ${eta}`;
+  return `${bar} ${percent}  ${formatCount(stats.records_read)}/${formatCount(stats.total)} rows  ${rate}  ETA ${eta}`;
 }
 
 /** The closing summary: read, written, failed, duration, rows/s. */
 export function summaryLine(stats: RunFigures): string {
   const rate = stats.elapsed_ms > 0 ? (stats.records_read * 1000) / stats.elapsed_ms : stats.rows_per_second;
   return [
-    `read ${count.format(stats.records_read)}`,
-    `written ${count.format(stats.records_written)}`,
-    `failed ${count.format(stats.records_failed)}`,
+    `read ${formatCount(stats.records_read)}`,
+    `written ${formatCount(stats.records_written)}`,
+    `failed ${formatCount(stats.records_failed)}`,
     `in ${formatDuration(stats.elapsed_ms)}`,
-    `${count.format(Math.round(rate))} rows/s`,
+    `${formatCount(Math.round(rate))} rows/s`,
   ].join(', ');
 }
 
@@ -70,7 +70,8 @@ export function createProgressDisplay(stream: NodeJS.WriteStream, intervalMs = 1
       const now = Date.now();
       if (now - lastDraw < intervalMs) return;
       lastDraw = now;
-      const line = progressLine(stats).slice(0, Math.max(20, (stream.columns ?? 100) - 1));
+      // A terminal that does not report its size (columns 0 or unset) gets a full line.
+      const line = progressLine(stats).slice(0, Math.max(20, (stream.columns || 120) - 1));
       stream.write(`\r\x1b[K${line}`);
       shown = true;
     },

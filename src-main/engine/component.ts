@@ -65,8 +65,12 @@ export interface Processor {
 export interface Output {
   /** Resolves once the batch is durably written: that is the acknowledgement checkpoints wait for. */
   write(batch: Batch, lane: number): Promise<void>;
-  /** Called once after every lane finished (with the error when the run failed): flush and release. */
-  close(error?: Error): Promise<void>;
+  /**
+   * Called once after every lane finished (with the error when the run failed): flush and release.
+   * May resolve with a note on where the data ended up when the counts alone do not say it,
+   * e.g. that a failed run left the target file as it was.
+   */
+  close(error?: Error): Promise<string | void>;
 }
 
 /**

@@ -284,7 +284,8 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
     status === 'completed' ? undefined : (failure ?? new Error('the run was cancelled'));
 
   try {
-    await plan.output.close(reason);
+    const note = await plan.output.close(reason);
+    if (note) stats.notes.push(note);
   } catch (error) {
     logger.error('closing the output failed', { error: messageOf(error) });
     if (status === 'completed') {

@@ -128,7 +128,11 @@ export function trackRun(run: TrackedRun): RunWatch {
       let error: string | null;
       if (result) {
         status = result.status;
-        error = result.error;
+        // Where the data went (a kept target file, rows already committed) belongs with the error.
+        error =
+          result.status === 'completed'
+            ? result.error
+            : [result.error, ...result.notes].filter((line) => line).join('\n') || null;
       } else if (killedAfterGrace) {
         status = 'cancelled';
         error = 'the run did not stop in time and was killed';
