@@ -15,6 +15,7 @@ import { listExampleFiles } from './examples';
 import { listPluginInfo, pluginDetail } from './plugins';
 import type { RunHandle, RunLauncher } from './run-launcher';
 import { trackRun, type RunWatch } from './run-tracker';
+import { isoNow } from './clock';
 
 /** What a previous run left `running` or `pending` says after the studio restarts. */
 export const INTERRUPTED_ERROR = 'interrupted: the studio stopped while this run was in progress';
@@ -59,10 +60,6 @@ export interface JobService {
   close(): Promise<void>;
 }
 
-function now(): string {
-  return new Date().toISOString();
-}
-
 function configFileName(jobName: string): string {
   return `${jobName}.yaml`;
 }
@@ -94,7 +91,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
   const runEnv = { [EXAMPLES_ENV]: examplesDir };
   let closing = false;
 
-  const interrupted = await executions.failUnfinished(INTERRUPTED_ERROR, now());
+  const interrupted = await executions.failUnfinished(INTERRUPTED_ERROR, isoNow());
   if (interrupted > 0) logger.warn({ count: interrupted }, 'marked interrupted executions failed');
 
   const emit = (event: StudioEvent) => {
@@ -137,9 +134,9 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
     await requireValid(job.config_yaml, job.name, job.id);
     const baseDir = jobDir(job.id);
     await mkdir(baseDir, { recursive: true });
-    const pending = await executions.insert({ id: randomUUID(), job_id: job.id }, now());
+    const pending = await executions.insert({ id: randomUUID(), job_id: job.id }, isoNow());
     emit({ type: 'job_status', job_id: job.id, execution_id: pending.id, status: 'pending', error: null });
-    const startedAt = now();
+    const startedAt = isoNow();
     // Marked running before the process exists, so a crash's final state is never overwritten.
     await executions.update(pending.id, { status: 'running', started_at: startedAt });
     let handle: RunHandle;
@@ -156,7 +153,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
       });
     } catch (error) {
       const reason = `could not start the run process: ${error instanceof Error ? error.message : String(error)}`;
-      await executions.update(pending.id, { status: 'failed', error: reason, finished_at: now() });
+      await executions.update(pending.id, { status: 'failed', error: reason, finished_at: isoNow() });
       emit({ type: 'job_status', job_id: job.id, execution_id: pending.id, status: 'failed', error: reason });
       throw new ApiError('internal', reason);
     }
@@ -204,7 +201,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
           config_yaml: input.config_yaml,
           flow_diagram: input.flow_diagram ?? null,
         },
-        now(),
+        isoNow(),
       );
       logger.info({ job_id: id, job: job.name }, 'job created');
       return job;
@@ -220,7 +217,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
         ...(input.config_yaml !== undefined ? { config_yaml: input.config_yaml } : {}),
         ...(input.flow_diagram !== undefined ? { flow_diagram: input.flow_diagram } : {}),
       };
-      const updated = await jobs.update(id, changes, now());
+      const updated = await jobs.update(id, changes, isoNow());
       if (!updated) throw new ApiError('not_found', `job "${id}" not found`);
       return updated;
     },

@@ -5,6 +5,7 @@ import type { ExecutionChanges, ExecutionRepo } from '../store/execution-repo';
 import type { ExecutionStatus, StudioEvent } from '../../src-shared/api/model';
 import type { RunHandle } from './run-launcher';
 import { isRunMessage, type RunMessage } from './run-protocol';
+import { isoNow } from './clock';
 
 export interface TrackedRun {
   executionId: string;
@@ -23,10 +24,6 @@ export interface RunWatch {
   stop(graceMs: number): void;
   /** Resolves once the execution's final state is stored and announced. */
   done: Promise<void>;
-}
-
-function now(): string {
-  return new Date().toISOString();
 }
 
 function counts(stats: RunStats): ExecutionChanges {
@@ -107,7 +104,7 @@ export function trackRun(run: TrackedRun): RunWatch {
             execution_id: executionId,
             level: message.level,
             message: message.message,
-            time: now(),
+            time: isoNow(),
           });
         }
         break;
@@ -146,7 +143,7 @@ export function trackRun(run: TrackedRun): RunWatch {
       void write({
         status,
         error,
-        finished_at: now(),
+        finished_at: isoNow(),
         ...(final ? counts(final) : {}),
         checkpoint: Object.keys(checkpoints).length > 0 ? { ...checkpoints } : null,
       }).then(() => {
