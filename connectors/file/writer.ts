@@ -5,12 +5,12 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished as streamFinished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output } from '../../src-main/engine/component';
-import { toJsonSafe, toText } from '../shared/values';
+import { toJsonSafe } from '../shared/values';
 import { formatCount } from '../../src-shared/text/count';
+import { createCsvFormatter } from './csv-format';
 import { isUtf8 } from './streams';
 import type { FileFormat } from './types';
 
@@ -36,33 +36,6 @@ interface Sink {
   target: string;
 }
 
-/** CSV options that keep null and empty text apart: null → `null_value` bare, a text equal to it → quoted. */
-export function csvStringifyOptions(
-  options: Pick<FileWriteOptions, 'delimiter' | 'quote' | 'escape' | 'nullValue'>,
-): StringifyOptions {
-  const { nullValue } = options;
-  return {
-    delimiter: options.delimiter,
-    quote: options.quote,
-    escape: options.escape,
-    cast: {
-      null: () => nullValue,
-      string: (value) => {
-        if (value !== nullValue) return value;
-        return value === '' ? { value, quoted_empty: true } : { value, quoted: true };
-      },
-    },
-  };
-}
-
-/** Formats rows as CSV text (values via `toText`: Dates as ISO, bytes as base64, objects as JSON). */
-export function formatCsv(rows: Row[], stringifyOptions: StringifyOptions): string {
-  return stringify(
-    rows.map((row) => row.map(toText)),
-    stringifyOptions,
-  );
-}
-
 /** Formats rows as JSON Lines, one object per row keyed by column name. */
 export function formatJsonLines(columns: Column[], rows: Row[]): string {
   let text = '';
@@ -84,12 +57,12 @@ export class FileWriter implements Output {
   private queue: Promise<void> = Promise.resolve();
   private sink: Sink | undefined;
   private needsHeader: boolean;
-  private readonly csvOptions: StringifyOptions;
+  private readonly formatCsv: (rows: Row[]) => string;
   private rowsWritten = 0;
 
   constructor(private readonly options: FileWriteOptions) {
     this.needsHeader = options.format === 'csv' && options.header;
-    this.csvOptions = csvStringifyOptions(options);
+    this.formatCsv = createCsvFormatter(options);
   }
 
   /** Resolves once the batch is handed to the file stream, waiting for it to drain when its buffer is full. */
@@ -135,13 +108,11 @@ export class FileWriter implements Output {
     const sink = this.sink ?? (await this.openSink());
     let text = '';
     if (this.needsHeader) {
-      text += formatCsv([batch.columns.map((c) => c.name)], this.csvOptions);
+      text += this.formatCsv([batch.columns.map((c) => c.name)]);
       this.needsHeader = false;
     }
     text +=
-      this.options.format === 'csv'
-        ? formatCsv(batch.rows, this.csvOptions)
-        : formatJsonLines(batch.columns, batch.rows);
+      this.options.format === 'csv' ? this.formatCsv(batch.rows) : formatJsonLines(batch.columns, batch.rows);
     if (!sink.head.write(text)) await Promise.race([once(sink.head, 'drain'), sink.finished]);
     this.rowsWritten += batch.rows.length;
   }
