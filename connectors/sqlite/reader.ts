@@ -3,20 +3,9 @@ import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { LogicalType } from '../../src-shared/types/logical';
 import { fromSqliteValue, logicalFromDeclared, logicalFromValue } from './types';
 
-/** What to read: a table (optionally some columns and a WHERE filter) or a whole SQL query. */
-export type SqliteQuery = { table: string; columns?: string[]; filter?: string } | { sql: string };
-
 /** Quotes an identifier for SQLite ("a""b"). */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** The SELECT a query config stands for. */
-export function selectSql(query: SqliteQuery): string {
-  if ('sql' in query) return query.sql;
-  const columns = query.columns?.length ? query.columns.map(quoteIdent).join(', ') : '*';
-  const where = query.filter ? ` WHERE ${query.filter}` : '';
-  return `SELECT ${columns} FROM ${quoteIdent(query.table)}${where}`;
 }
 
 /** Opens a database read-only; a missing file is an error, not a new empty database. */

@@ -7,7 +7,8 @@ import {
   type Output,
 } from '../../src-main/engine/component';
 import { resolveConfigPath } from '../shared/resolve-path';
-import { openReadOnly, readSqlite, selectSql } from './reader';
+import { ConflictSchema, FetchSchema, selectSql, SqlQuerySchema, sqlWriteSchema } from '../shared/sql/config';
+import { openReadOnly, quoteIdent, readSqlite } from './reader';
 import { SqliteWriter } from './writer';
 
 const pathField = Type.String({
@@ -17,36 +18,7 @@ const pathField = Type.String({
 
 /** Config of the `sqlite` input. */
 export const SqliteInputSchema = Type.Object(
-  {
-    path: pathField,
-    query: Type.Union(
-      [
-        Type.Object(
-          {
-            table: Type.String({ minLength: 1, description: 'Table to read.' }),
-            columns: Type.Optional(
-              Type.Array(Type.String(), { description: 'Columns to read (default: all).' }),
-            ),
-            filter: Type.Optional(
-              Type.String({ description: "SQL WHERE condition, e.g. qty > 0 AND status <> 'void'." }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        Type.Object(
-          { sql: Type.String({ minLength: 1, description: 'A SELECT statement.' }) },
-          { additionalProperties: false },
-        ),
-      ],
-      { description: 'A table (with optional columns and filter) or a SQL query.' },
-    ),
-    fetch: Type.Optional(
-      Type.Object(
-        { size: Type.Optional(Type.Integer({ minimum: 1, description: 'Rows per batch.', default: 1000 })) },
-        { additionalProperties: false, description: 'How rows are fetched.' },
-      ),
-    ),
-  },
+  { path: pathField, query: SqlQuerySchema, fetch: Type.Optional(FetchSchema) },
   { additionalProperties: false },
 );
 
@@ -57,38 +29,8 @@ export const SqliteOutputSchema = Type.Object(
       minLength: 1,
       description: 'Database file (created if missing), relative to the pipeline file’s folder.',
     }),
-    write: Type.Object(
-      {
-        table: Type.String({ minLength: 1, description: 'Table to write.' }),
-        mode: Type.Optional(
-          Type.Union([Type.Literal('insert'), Type.Literal('upsert')], {
-            description: 'insert adds rows; upsert updates rows whose conflict key exists.',
-            default: 'insert',
-          }),
-        ),
-        batch_size: Type.Optional(
-          Type.Integer({ minimum: 1, description: 'Rows per transaction.', default: 1000 }),
-        ),
-        create_table: Type.Optional(
-          Type.Boolean({
-            description: 'Create the table from the incoming columns when it is missing.',
-            default: true,
-          }),
-        ),
-      },
-      { additionalProperties: false, description: 'Where and how rows are written.' },
-    ),
-    conflict: Type.Optional(
-      Type.Object(
-        {
-          key: Type.Array(Type.String({ minLength: 1 }), {
-            minItems: 1,
-            description: 'Columns identifying a row.',
-          }),
-        },
-        { additionalProperties: false, description: 'Upsert key; also the primary key of a created table.' },
-      ),
-    ),
+    write: sqlWriteSchema(['insert', 'upsert']),
+    conflict: Type.Optional(ConflictSchema),
   },
   { additionalProperties: false },
 );
@@ -109,7 +51,7 @@ export const sqliteInput = defineInput({
   ],
   create(config, ctx): Input {
     const file = resolveConfigPath(ctx.baseDir, config.path);
-    const sql = selectSql(config.query);
+    const sql = selectSql(config.query, quoteIdent);
     const fetchSize = config.fetch?.size ?? 1000;
     let db: ReturnType<typeof openReadOnly> | undefined;
     const open = () => (db ??= openReadOnly(file));
@@ -153,7 +95,7 @@ export const sqliteOutput = defineOutput({
     },
   ],
   create(config, ctx): Output {
-    const mode = config.write.mode ?? 'insert';
+    const mode = (config.write.mode ?? 'insert') as 'insert' | 'upsert';
     const key = config.conflict?.key ?? [];
     if (mode === 'upsert' && key.length === 0)
       throw new FieldError('conflict.key', 'upsert needs the key columns that identify a row');

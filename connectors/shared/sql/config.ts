@@ -1,0 +1,125 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/*
+ * Config pieces every SQL connector shares (sqlite, postgresql, mysql), so the same YAML
+ * means the same thing whatever the database: what to read, how to write, how to connect.
+ */
+
+/** What to read: a table (with optional columns and a WHERE filter) or a whole SQL query. */
+export const SqlQuerySchema = Type.Union(
+  [
+    Type.Object(
+      {
+        table: Type.String({
+          minLength: 1,
+          description: 'Table to read (schema.table where the database has schemas).',
+        }),
+        columns: Type.Optional(Type.Array(Type.String(), { description: 'Columns to read (default: all).' })),
+        filter: Type.Optional(
+          Type.String({ description: "SQL WHERE condition, e.g. qty > 0 AND status <> 'void'." }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { sql: Type.String({ minLength: 1, description: 'A SELECT statement (JOINs, aggregates…).' }) },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'A table (with optional columns and filter) or a SQL query.' },
+);
+export type SqlQuery = Static<typeof SqlQuerySchema>;
+
+/** How rows are fetched from the database. */
+export const FetchSchema = Type.Object(
+  { size: Type.Optional(Type.Integer({ minimum: 1, description: 'Rows per batch.', default: 1000 })) },
+  { additionalProperties: false, description: 'How rows are fetched.' },
+);
+
+/** The SELECT a query config stands for, with identifiers quoted the database's way. */
+export function selectSql(query: SqlQuery, quoteIdent: (name: string) => string): string {
+  if ('sql' in query) return query.sql;
+  const columns = query.columns?.length ? query.columns.map(quoteIdent).join(', ') : '*';
+  const where = query.filter ? ` WHERE ${query.filter}` : '';
+  return `SELECT ${columns} FROM ${quoteIdent(query.table)}${where}`;
+}
+
+/** Where and how rows are written. `modes` lists what the connector supports, the first being the default. */
+export function sqlWriteSchema(modes: [string, ...string[]]) {
+  return Type.Object(
+    {
+      table: Type.String({
+        minLength: 1,
+        description: 'Table to write (schema.table where the database has schemas).',
+      }),
+      mode: Type.Optional(
+        Type.Union(
+          modes.map((m) => Type.Literal(m)),
+          {
+            description:
+              'insert adds rows; upsert inserts or updates rows by conflict.key; truncate_insert empties the table first.',
+            default: modes[0],
+          },
+        ),
+      ),
+      batch_size: Type.Optional(
+        Type.Integer({ minimum: 1, description: 'Rows per transaction.', default: 1000 }),
+      ),
+      create_table: Type.Optional(
+        Type.Boolean({
+          description: 'Create the table from the incoming columns when it is missing.',
+          default: true,
+        }),
+      ),
+    },
+    { additionalProperties: false, description: 'Where and how rows are written.' },
+  );
+}
+
+/** The key that identifies a row: for upsert, and the primary key of a created table. */
+export const ConflictSchema = Type.Object(
+  {
+    key: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description: 'Columns identifying a row.',
+    }),
+  },
+  { additionalProperties: false, description: 'Upsert key; also the primary key of a created table.' },
+);
+
+/** Connection to a database server. */
+export function connectionSchema(defaultPort: number) {
+  return Type.Object(
+    {
+      host: Type.String({ minLength: 1, description: 'Server host name or address.', default: '127.0.0.1' }),
+      port: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 65535, description: 'Server port.', default: defaultPort }),
+      ),
+      database: Type.String({ minLength: 1, description: 'Database to connect to.' }),
+      username: Type.String({ minLength: 1, description: 'User name.' }),
+      password: Type.Optional(
+        Type.String({ description: 'Password; use ${VAR} to keep it out of the file.' }),
+      ),
+      ssl: Type.Optional(Type.Boolean({ description: 'Connect with TLS.', default: false })),
+      options: Type.Optional(
+        Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+          description: 'Driver options passed as they are (e.g. connectTimeout, application_name).',
+        }),
+      ),
+    },
+    { additionalProperties: false, description: 'How to reach the database.' },
+  );
+}
+export type SqlConnection = Static<ReturnType<typeof connectionSchema>>;
+
+/** SQL statements run around the write: pre_sql before the first row, post_sql after the last. */
+export const PrePostSqlFields = {
+  pre_sql: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), { description: 'Statements run before writing.' }),
+  ),
+  post_sql: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), {
+      description: 'Statements run after the last row is written.',
+    }),
+  ),
+};
