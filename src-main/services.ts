@@ -1,3 +1,4 @@
+import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger as PinoLogger } from 'pino';
 import type { Registry } from './engine/registry';
@@ -33,13 +34,30 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** Size past which the log is rotated when the services start. */
+export const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Keeps the log bounded across long-lived installs: at start, a log past `maxBytes` becomes
+ * `fustgo.log.1` (the previous `.1` becomes `.2`, an older `.2` is dropped).
+ */
+export function rotateLog(file: string, maxBytes = LOG_ROTATE_BYTES): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return; // no log yet
+  }
+  if (size <= maxBytes) return;
+  if (existsSync(`${file}.1`)) renameSync(`${file}.1`, `${file}.2`);
+  renameSync(file, `${file}.1`);
+}
+
 /** JSON lines to `<dataDir>/logs/fustgo.log`, written synchronously so nothing is lost on exit. */
 function fileLogger(dataDir: string): PinoLogger {
-  const destination = pino.destination({
-    dest: join(dataDir, 'logs', 'fustgo.log'),
-    mkdir: true,
-    sync: true,
-  });
+  const file = join(dataDir, 'logs', 'fustgo.log');
+  rotateLog(file);
+  const destination = pino.destination({ dest: file, mkdir: true, sync: true });
   return pino({ level: process.env.FUSTGO_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, destination);
 }
 
