@@ -3,6 +3,7 @@ import { fileInput, fileOutput } from './file/spec';
 import { filterProcessor } from './filter/spec';
 import { generateInput } from './generate/spec';
 import { mappingProcessor } from './mapping/spec';
+import { postgresqlInput, postgresqlOutput } from './postgresql/spec';
 import { sqliteInput, sqliteOutput } from './sqlite/spec';
 
 /**
@@ -13,8 +14,10 @@ export const components: ComponentSpec[] = [
   generateInput,
   fileInput,
   sqliteInput,
+  postgresqlInput,
   filterProcessor,
   mappingProcessor,
   fileOutput,
   sqliteOutput,
+  postgresqlOutput,
 ];

@@ -36,12 +36,19 @@ export const FetchSchema = Type.Object(
   { additionalProperties: false, description: 'How rows are fetched.' },
 );
 
-/** The SELECT a query config stands for, with identifiers quoted the database's way. */
-export function selectSql(query: SqlQuery, quoteIdent: (name: string) => string): string {
+/**
+ * The SELECT a query config stands for, with identifiers quoted the database's way: column
+ * names with `quoteIdent`, the table with `quoteTable` (which may split `schema.table`).
+ */
+export function selectSql(
+  query: SqlQuery,
+  quoteIdent: (name: string) => string,
+  quoteTable: (name: string) => string = quoteIdent,
+): string {
   if ('sql' in query) return query.sql;
   const columns = query.columns?.length ? query.columns.map(quoteIdent).join(', ') : '*';
   const where = query.filter ? ` WHERE ${query.filter}` : '';
-  return `SELECT ${columns} FROM ${quoteIdent(query.table)}${where}`;
+  return `SELECT ${columns} FROM ${quoteTable(query.table)}${where}`;
 }
 
 /** Where and how rows are written. `modes` lists what the connector supports, the first being the default. */

@@ -1,0 +1,208 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Batch, Column, Row } from '../../src-main/engine/batch';
+import type { Output } from '../../src-main/engine/component';
+import { formatCount } from '../../src-shared/text/count';
+import type { SqlConnection } from '../shared/sql/config';
+import { connectPostgres, pgErrorMessage } from './connection';
+import { copyEncoders, copyTextChunks } from './copy-text';
+import { quoteIdent, quoteQualifiedName } from './identifiers';
+import { PG_TYPES } from './types';
+
+export type PostgresWriteMode = 'insert' | 'upsert' | 'truncate_insert';
+
+/** Everything the PostgreSQL writer needs, resolved from the config. */
+export interface PostgresWriteOptions {
+  connection: SqlConnection;
+  table: string;
+  mode: PostgresWriteMode;
+  batchSize: number;
+  createTable: boolean;
+  conflictKey: string[];
+  preSql: string[];
+  postSql: string[];
+}
+
+/** A per-transaction table: it only ever lives inside one upsert transaction. */
+const STAGING = quoteIdent('fustgo_staging');
+
+const columnList = (columns: Column[]) => columns.map((c) => quoteIdent(c.name)).join(', ');
+
+/**
+ * CREATE TABLE for batch columns, types from `PG_TYPES` (not `nativeType`: it may be another
+ * database's spelling), PRIMARY KEY from the conflict key.
+ */
+export function createTableSql(table: string, columns: Column[], key: string[]): string {
+  const defs = columns.map((c) => `${quoteIdent(c.name)} ${PG_TYPES[c.type]}`);
+  if (key.length > 0) defs.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${quoteQualifiedName(table)} (${defs.join(', ')})`;
+}
+
+/** COPY in text format into `target` (already quoted). */
+export function copySql(target: string, columns: Column[]): string {
+  return `COPY ${target} (${columnList(columns)}) FROM STDIN`;
+}
+
+/**
+ * Moves staged rows into the table, updating rows whose key exists. DISTINCT ON keeps the last
+ * staged row per key (rows are staged in order, so the highest ctid is the last): ON CONFLICT
+ * refuses to touch one row twice in a statement, and a later row must win as it would row by row.
+ */
+export function upsertSql(table: string, columns: Column[], key: string[]): string {
+  const names = columnList(columns);
+  const keys = key.map(quoteIdent).join(', ');
+  const updates = columns
+    .filter((c) => !key.includes(c.name))
+    .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`);
+  const action = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+  return (
+    `INSERT INTO ${quoteQualifiedName(table)} (${names}) ` +
+    `SELECT DISTINCT ON (${keys}) ${names} FROM ${STAGING} ORDER BY ${keys}, ctid DESC ` +
+    `ON CONFLICT (${keys}) ${action}`
+  );
+}
+
+/** Streams rows into a COPY … FROM STDIN in ~64 KB chunks. */
+async function copyRows(client: Client, target: string, columns: Column[], rows: Row[]): Promise<void> {
+  const chunks = copyTextChunks(rows, copyEncoders(columns));
+  await pipeline(Readable.from(chunks), client.query(copyFrom(copySql(target, columns))));
+}
+
+/**
+ * Writes batches into one table over one connection, opened on the first write: COPY for
+ * inserts, COPY into a staging table + INSERT … ON CONFLICT for upserts, one transaction per
+ * `batchSize` rows. Lanes are serialised through a queue: one connection runs one statement at a time.
+ */
+export class PostgresWriter implements Output {
+  private queue: Promise<void> = Promise.resolve();
+  private client: Client | undefined;
+  private tableChecked = false;
+  private truncatePending: boolean;
+  private rowsCommitted = 0;
+
+  constructor(private readonly options: PostgresWriteOptions) {
+    this.truncatePending = options.mode === 'truncate_insert';
+  }
+
+  /** Resolves once the batch's rows are committed. */
+  write(batch: Batch): Promise<void> {
+    const next = this.queue.then(() => this.writeBatch(batch));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(error?: Error): Promise<string | void> {
+    await this.queue;
+    try {
+      if (!error) await this.finish();
+    } finally {
+      await this.client?.end().catch(() => undefined);
+      this.client = undefined;
+    }
+    // Each transaction commits on its own: what was committed before a failure stays.
+    if (error) {
+      const { table, connection } = this.options;
+      return `${formatCount(this.rowsCommitted)} rows were committed to table "${table}" in PostgreSQL database "${connection.database}" before the run stopped`;
+    }
+  }
+
+  /** A successful run's end: an empty source still empties a truncate_insert table, and post_sql runs. */
+  private async finish(): Promise<void> {
+    const client = await this.session();
+    if (this.truncatePending && (await this.tableExists(client)))
+      await this.inTransaction(client, async () => undefined);
+    for (const sql of this.options.postSql) await this.run(client, sql, 'post_sql');
+  }
+
+  /** The connection, opened (and pre_sql run) on first use. */
+  private async session(): Promise<Client> {
+    if (this.client) return this.client;
+    const client = await connectPostgres(this.options.connection);
+    try {
+      for (const sql of this.options.preSql) await this.run(client, sql, 'pre_sql');
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.client = client;
+    return client;
+  }
+
+  private async writeBatch(batch: Batch): Promise<void> {
+    if (batch.rows.length === 0) return;
+    const client = await this.session();
+    if (!this.tableChecked) {
+      await this.ensureTable(client, batch.columns);
+      this.tableChecked = true;
+    }
+    const { mode, batchSize, table, conflictKey } = this.options;
+    if (mode === 'upsert') {
+      const missing = conflictKey.filter((k) => !batch.columns.some((c) => c.name === k));
+      if (missing.length > 0)
+        throw new Error(`conflict.key column "${missing[0]}" is not among the incoming columns`);
+    }
+    for (let i = 0; i < batch.rows.length; i += batchSize) {
+      const rows = batch.rows.slice(i, i + batchSize);
+      await this.inTransaction(client, async () => {
+        if (mode !== 'upsert') return copyRows(client, quoteQualifiedName(table), batch.columns, rows);
+        await client.query(
+          `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
+            `SELECT ${columnList(batch.columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
+        );
+        await copyRows(client, STAGING, batch.columns, rows);
+        await client.query(upsertSql(table, batch.columns, conflictKey));
+      });
+      this.rowsCommitted += rows.length;
+    }
+  }
+
+  /** Runs `work` in a transaction, truncating first when truncate_insert has not yet done so. */
+  private async inTransaction(client: Client, work: () => Promise<void>): Promise<void> {
+    try {
+      await client.query('BEGIN');
+      // In the same transaction as the first rows: if they fail, the table keeps its old rows.
+      if (this.truncatePending) await client.query(`TRUNCATE ${quoteQualifiedName(this.options.table)}`);
+      await work();
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new Error(`cannot write to table ${this.where()}: ${pgErrorMessage(error)}`, { cause: error });
+    }
+    this.truncatePending = false;
+  }
+
+  private async tableExists(client: Client): Promise<boolean> {
+    const result = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+      quoteQualifiedName(this.options.table),
+    ]);
+    return result.rows[0].found;
+  }
+
+  private async ensureTable(client: Client, columns: Column[]): Promise<void> {
+    if (await this.tableExists(client)) return;
+    if (!this.options.createTable)
+      throw new Error(`table ${this.where()} does not exist (set write.create_table: true to create it)`);
+    await this.run(
+      client,
+      createTableSql(this.options.table, columns, this.options.conflictKey),
+      'CREATE TABLE',
+    );
+  }
+
+  /** One statement, its failure named by what ran it (pre_sql, post_sql, CREATE TABLE). */
+  private async run(client: Client, sql: string, what: string): Promise<void> {
+    try {
+      await client.query(sql);
+    } catch (error) {
+      throw new Error(`${what} failed for table ${this.where()}: ${pgErrorMessage(error)}\n${sql}`, {
+        cause: error,
+      });
+    }
+  }
+
+  private where(): string {
+    return `"${this.options.table}" in PostgreSQL database "${this.options.connection.database}"`;
+  }
+}
