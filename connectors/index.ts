@@ -3,6 +3,7 @@ import { fileInput, fileOutput } from './file/spec';
 import { filterProcessor } from './filter/spec';
 import { generateInput } from './generate/spec';
 import { mappingProcessor } from './mapping/spec';
+import { mysqlInput, mysqlOutput } from './mysql/spec';
 import { postgresqlInput, postgresqlOutput } from './postgresql/spec';
 import { sqliteInput, sqliteOutput } from './sqlite/spec';
 
@@ -15,9 +16,11 @@ export const components: ComponentSpec[] = [
   fileInput,
   sqliteInput,
   postgresqlInput,
+  mysqlInput,
   filterProcessor,
   mappingProcessor,
   fileOutput,
   sqliteOutput,
   postgresqlOutput,
+  mysqlOutput,
 ];

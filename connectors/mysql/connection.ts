@@ -1,0 +1,94 @@
+import { createConnection, type Connection, type ConnectionOptions } from 'mysql2';
+import type { SqlConnection } from '../shared/sql/config';
+
+/** Default port of MySQL and MariaDB. */
+export const MYSQL_PORT = 3306;
+
+/** Where a connection points, as messages name it: `127.0.0.1:3306 database "shop"`. */
+export function describeTarget(config: SqlConnection): string {
+  return `${config.host}:${config.port ?? MYSQL_PORT} database "${config.database}"`;
+}
+
+/** The driver's message for a failure, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Opens one connection and prepares its session. Every connection works in UTC, so TIMESTAMP
+ * values and the DATETIME text we write mean the same instant whatever the server's zone; and with
+ * backslash escapes on, which the driver's string escaping relies on.
+ */
+export async function connectMysql(config: SqlConnection): Promise<Connection> {
+  const options: ConnectionOptions = {
+    host: config.host,
+    port: config.port ?? MYSQL_PORT,
+    database: config.database,
+    user: config.username,
+    password: config.password,
+    ssl: config.ssl ? {} : undefined,
+    // Text arrives as UTF-8 whatever the column's charset; 4-byte characters (emoji) included.
+    charset: 'UTF8MB4_UNICODE_CI',
+    ...config.options,
+  };
+  const connection = createConnection(options);
+  try {
+    await new Promise<void>((resolve, reject) =>
+      connection.connect((err) => (err ? reject(err) : resolve())),
+    );
+    await runSql(
+      connection,
+      "SET time_zone = '+00:00', sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+    );
+  } catch (error) {
+    connection.destroy();
+    throw new Error(`cannot connect to MySQL at ${describeTarget(config)}: ${errorMessage(error)}`, {
+      cause: error,
+    });
+  }
+  // A fatal error while no query is running (the server went away) is emitted on the connection;
+  // the next query reports it, so this listener only keeps it from crashing the process.
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+/** Runs one statement; resolves with the driver's result (rows as arrays for a SELECT). */
+export function runSql(connection: Connection, sql: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    connection.query({ sql, rowsAsArray: true }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** The first value of the first row of a SELECT, or undefined when there is no row. */
+export async function selectValue(connection: Connection, sql: string): Promise<unknown> {
+  const rows = (await runSql(connection, sql)) as unknown[][];
+  return rows[0]?.[0];
+}
+
+/** Ends a connection politely, or cuts it when the server does not answer (it is being released anyway). */
+export async function endConnection(connection: Connection): Promise<void> {
+  await new Promise<void>((resolve) =>
+    connection.end((err) => {
+      if (err) connection.destroy();
+      resolve();
+    }),
+  );
+}
+
+/**
+ * Stops the server thread of a connection that was dropped mid-query: closing the socket alone
+ * does not stop a query still computing (a long sort, a slow join) until it tries to send. Best
+ * effort, on a connection of its own.
+ */
+export async function killConnection(config: SqlConnection, threadId: number): Promise<void> {
+  try {
+    const killer = await connectMysql(config);
+    try {
+      await runSql(killer, `KILL CONNECTION ${Number(threadId)}`);
+    } finally {
+      killer.destroy();
+    }
+  } catch {
+    // Already gone, or not allowed: then the server ends the thread when the query next sends.
+  }
+}

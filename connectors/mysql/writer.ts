@@ -1,0 +1,233 @@
+import type { Connection } from 'mysql2';
+import type { Batch, Column, Row } from '../../src-main/engine/batch';
+import type { Output } from '../../src-main/engine/component';
+import { formatCount } from '../../src-shared/text/count';
+import type { SqlConnection } from '../shared/sql/config';
+import { connectMysql, describeTarget, endConnection, errorMessage, runSql, selectValue } from './connection';
+import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
+import { columnTypeFor, literalEncoder, toSqlLiteral } from './types';
+
+export type MysqlWriteMode = 'insert' | 'upsert' | 'truncate_insert';
+
+/** Everything the MySQL writer needs, resolved from the config. */
+export interface MysqlWriteOptions {
+  connection: SqlConnection;
+  /** `table` or `database.table`. */
+  table: string;
+  mode: MysqlWriteMode;
+  /** Rows per transaction. */
+  batchSize: number;
+  createTable: boolean;
+  conflictKey: string[];
+  preSql: string[];
+  postSql: string[];
+}
+
+/** CREATE TABLE for batch columns through the type map, utf8mb4 so any character fits, PRIMARY KEY from the conflict key. */
+export function createTableSql(table: string, columns: Column[], key: string[]): string {
+  const defs = columns.map((c) => `${quoteIdent(c.name)} ${columnTypeFor(c, key.includes(c.name))}`);
+  if (key.length > 0) defs.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE ${quoteTableName(table)} (${defs.join(', ')}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+}
+
+/** The parts of a multi-row INSERT around its `(…), (…)` tuples; upsert updates every non-key column. */
+export function insertSqlParts(
+  table: string,
+  columns: Column[],
+  mode: MysqlWriteMode,
+  key: string[],
+): { head: string; tail: string } {
+  const names = columns.map((c) => quoteIdent(c.name));
+  const head = `INSERT INTO ${quoteTableName(table)} (${names.join(', ')}) VALUES `;
+  if (mode !== 'upsert') return { head, tail: '' };
+  // With only key columns there is nothing to update; assigning a key to itself keeps the row as it is.
+  const updated = columns.filter((c) => !key.includes(c.name));
+  const assignments = (updated.length > 0 ? updated : columns).map((c) => {
+    const name = quoteIdent(c.name);
+    return `${name} = VALUES(${name})`;
+  });
+  return { head, tail: ` ON DUPLICATE KEY UPDATE ${assignments.join(', ')}` };
+}
+
+/**
+ * Splits rows into INSERT statements of at most `budget` characters (a row too long on its own
+ * still gets a statement of its own: the server then says it exceeds max_allowed_packet).
+ */
+export function insertStatements(
+  parts: { head: string; tail: string },
+  tuples: Iterable<string>,
+  budget: number,
+): string[] {
+  const statements: string[] = [];
+  let pending: string[] = [];
+  let length = parts.head.length + parts.tail.length;
+  const flush = () => {
+    if (pending.length > 0) statements.push(parts.head + pending.join(', ') + parts.tail);
+    pending = [];
+    length = parts.head.length + parts.tail.length;
+  };
+  for (const tuple of tuples) {
+    if (pending.length > 0 && length + tuple.length + 2 > budget) flush();
+    pending.push(tuple);
+    length += tuple.length + 2;
+  }
+  flush();
+  return statements;
+}
+
+/** Statement size bounds: a quarter of max_allowed_packet in UTF-16 units (at most 3 UTF-8 bytes each), and 4 MiB. */
+function statementBudget(maxAllowedPacket: number): number {
+  return Math.min(Math.floor(maxAllowedPacket / 4), 4 * 1024 * 1024);
+}
+
+interface Prepared {
+  columns: Column[];
+  parts: { head: string; tail: string };
+  encoders: ((value: unknown) => string)[];
+}
+
+/**
+ * Writes batches into one MySQL / MariaDB table over one connection, opened on the first write.
+ * Each `batchSize` rows are one transaction of multi-row INSERTs sized under the server's
+ * max_allowed_packet. Lanes call `write` concurrently; a promise queue runs the writes one at a time.
+ */
+export class MysqlWriter implements Output {
+  private queue: Promise<void> = Promise.resolve();
+  private connection: Connection | undefined;
+  private budget = 0;
+  private started = false;
+  private prepared: Prepared | undefined;
+  private rowsCommitted = 0;
+
+  constructor(private readonly options: MysqlWriteOptions) {}
+
+  /** Resolves once the batch's transactions are committed. */
+  write(batch: Batch): Promise<void> {
+    const next = this.queue.then(() => this.writeBatch(batch));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(error?: Error): Promise<string | void> {
+    await this.queue;
+    try {
+      if (!error) await this.finish();
+    } finally {
+      if (this.connection) await endConnection(this.connection);
+      this.connection = undefined;
+    }
+    // Each transaction commits on its own: what was committed before a failure stays.
+    if (error) {
+      const { database, table } = this.target();
+      return `${formatCount(this.rowsCommitted)} rows were committed to table "${table}" in MySQL database "${database}" before the run stopped`;
+    }
+  }
+
+  private target(): { database: string; table: string } {
+    const { database, table } = splitTableName(this.options.table);
+    return { database: database ?? this.options.connection.database, table };
+  }
+
+  private async connect(): Promise<Connection> {
+    if (this.connection) return this.connection;
+    const connection = await connectMysql(this.options.connection);
+    this.connection = connection;
+    this.budget = statementBudget(Number(await selectValue(connection, 'SELECT @@max_allowed_packet')));
+    return connection;
+  }
+
+  /** Runs a statement, naming what failed and where when it does. */
+  private async run(connection: Connection, sql: string, what: string): Promise<void> {
+    try {
+      await runSql(connection, sql);
+    } catch (error) {
+      const where = describeTarget(this.options.connection);
+      throw new Error(`${what} failed on MySQL ${where}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  private async writeBatch(batch: Batch): Promise<void> {
+    if (batch.rows.length === 0) return;
+    const connection = await this.connect();
+    if (!this.started) await this.start(connection, batch.columns);
+    const prepared = this.prepare(batch.columns);
+    for (let i = 0; i < batch.rows.length; i += this.options.batchSize) {
+      const rows = batch.rows.slice(i, i + this.options.batchSize);
+      await this.commitRows(connection, prepared, rows);
+      this.rowsCommitted += rows.length;
+    }
+  }
+
+  /**
+   * What happens once, before the first row: pre_sql, then the table (created when missing, from
+   * `columns`; without columns, as when a run wrote no row, a missing table is left missing), then
+   * the TRUNCATE of truncate_insert.
+   */
+  private async start(connection: Connection, columns: Column[] | undefined): Promise<void> {
+    const { preSql, mode, createTable, conflictKey } = this.options;
+    for (const [i, sql] of preSql.entries()) await this.run(connection, sql, `pre_sql[${i}]`);
+    const { database, table } = this.target();
+    const exists = await selectValue(
+      connection,
+      `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${toSqlLiteral(database)} AND TABLE_NAME = ${toSqlLiteral(table)}`,
+    );
+    if (Number(exists) === 0) {
+      if (!createTable)
+        throw new Error(
+          `table "${table}" does not exist in MySQL database "${database}" (set write.create_table: true to create it)`,
+        );
+      if (columns)
+        await this.run(
+          connection,
+          createTableSql(this.options.table, columns, conflictKey),
+          `creating table "${table}"`,
+        );
+    } else if (mode === 'truncate_insert') {
+      await this.run(
+        connection,
+        `TRUNCATE TABLE ${quoteTableName(this.options.table)}`,
+        `emptying table "${table}"`,
+      );
+    }
+    this.started = true;
+  }
+
+  /** After a successful run: what `start` would have done if no row came, then post_sql. */
+  private async finish(): Promise<void> {
+    const { preSql, postSql, mode } = this.options;
+    const needed = this.started || preSql.length > 0 || postSql.length > 0 || mode === 'truncate_insert';
+    if (!needed) return;
+    const connection = await this.connect();
+    if (!this.started) await this.start(connection, undefined);
+    for (const [i, sql] of postSql.entries()) await this.run(connection, sql, `post_sql[${i}]`);
+  }
+
+  private prepare(columns: Column[]): Prepared {
+    if (this.prepared?.columns === columns) return this.prepared;
+    const { table, mode, conflictKey } = this.options;
+    this.prepared = {
+      columns,
+      parts: insertSqlParts(table, columns, mode, conflictKey),
+      encoders: columns.map((c) => literalEncoder(c.type)),
+    };
+    return this.prepared;
+  }
+
+  /** One transaction: the rows' INSERT statements, then COMMIT; a failure rolls back and names the table. */
+  private async commitRows(connection: Connection, prepared: Prepared, rows: Row[]): Promise<void> {
+    const { encoders } = prepared;
+    try {
+      const tuples = rows.map((row) => `(${encoders.map((encode, i) => encode(row[i])).join(', ')})`);
+      await runSql(connection, 'START TRANSACTION');
+      for (const sql of insertStatements(prepared.parts, tuples, this.budget)) await runSql(connection, sql);
+      await runSql(connection, 'COMMIT');
+    } catch (error) {
+      await runSql(connection, 'ROLLBACK').catch(() => undefined);
+      const { database, table } = this.target();
+      throw new Error(
+        `cannot write to table "${table}" in MySQL database "${database}": ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+  }
+}
