@@ -87,7 +87,8 @@ output: { type: file, path: big-orders.csv.gz }\n`,
 function runOnce(file) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, 'run', file], {
+    // The command itself, as users run it (its shebang sets the V8 flags).
+    const child = spawn(cli, ['run', file], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

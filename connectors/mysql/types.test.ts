@@ -3,7 +3,9 @@ import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
 import {
   columnTypeFor,
   FieldType,
+  dateTimeFromBytes,
   formatUtcDateTime,
+  intFromBytes,
   isZeroDate,
   literalEncoder,
   logicalFromMeta,
@@ -126,6 +128,19 @@ describe('mysql type map', () => {
     expect(formatUtcDateTime(parseUtcDateTime('1999-12-31 23:59:59.5'))).toBe('1999-12-31 23:59:59.500');
     expect(isZeroDate('0000-00-00 00:00:00')).toBe(true);
     expect(isZeroDate('0001-01-01')).toBe(false);
+    const bytes = (text: string) => Buffer.from(text, 'latin1');
+    expect(dateTimeFromBytes(bytes('2024-02-29 23:59:58.123456'))?.toISOString()).toBe(
+      '2024-02-29T23:59:58.123Z',
+    );
+    expect(dateTimeFromBytes(bytes('1970-01-01 00:00:00'))?.getTime()).toBe(0);
+    expect(dateTimeFromBytes(bytes('2024-01-02'))?.toISOString()).toBe('2024-01-02T00:00:00.000Z');
+    expect(dateTimeFromBytes(bytes('0000-00-00 00:00:00'))).toBeNull();
+    expect(dateTimeFromBytes(bytes('2024-00-15 10:00:00'))).toBeNull();
+    expect([
+      intFromBytes(bytes('0')),
+      intFromBytes(bytes('-2147483648')),
+      intFromBytes(bytes('4294967295')),
+    ]).toEqual([0, -2147483648, 4294967295]);
     expect(quoteIdent('a`b')).toBe('`a``b`');
     expect(quoteTableName('shop.orders')).toBe('`shop`.`orders`');
     expect(splitTableName('orders')).toEqual({ table: 'orders' });

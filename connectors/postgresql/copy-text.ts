@@ -1,5 +1,5 @@
 import type { Column, Row } from '../../src-main/engine/batch';
-import { toJsonSafe } from '../shared/values';
+import { isoUtc, toJsonSafe } from '../shared/values';
 
 /*
  * Rows as COPY … FROM STDIN text format (https://www.postgresql.org/docs/current/sql-copy.html):
@@ -31,7 +31,7 @@ export function encodeCopyValue(value: unknown): string {
     case 'boolean':
       return value ? 't' : 'f';
   }
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return isoUtc(value);
   // bytea hex input is `\x…`; the backslash itself is escaped for COPY.
   if (value instanceof Uint8Array) return `\\\\x${Buffer.from(value).toString('hex')}`;
   return encodeJson(value);

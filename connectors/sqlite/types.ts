@@ -1,4 +1,5 @@
 import type { LogicalType } from '../../src-shared/types/logical';
+import { isoUtc } from '../shared/values';
 
 /**
  * Declared SQLite column type → logical type. Specific names first (SQLite keeps whatever a
@@ -54,7 +55,7 @@ export const SQLITE_TYPES: Record<LogicalType, string> = {
 export function toSqliteValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return isoUtc(value);
   if (value instanceof Uint8Array) return value;
   if (typeof value === 'object')
     return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));

@@ -1,6 +1,6 @@
 import { utilityProcess } from 'electron';
 import type { RunHandle, RunLauncher } from '../jobs/run-launcher';
-import type { StartMessage } from '../jobs/run-protocol';
+import { RUN_V8_FLAGS, type StartMessage } from '../jobs/run-protocol';
 
 type RunMessageListener = Parameters<RunHandle['onMessage']>[0];
 type RunMessage = Parameters<RunMessageListener>[0];
@@ -16,6 +16,7 @@ export function createUtilityLauncher(options: { workerPath: string }): RunLaunc
       const child = utilityProcess.fork(options.workerPath, [], {
         serviceName: 'FustGo run',
         stdio: 'inherit',
+        execArgv: RUN_V8_FLAGS,
       });
       child.once('spawn', () => child.postMessage(start));
       return {

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { RunMessage, StartMessage } from './run-protocol';
+import { RUN_V8_FLAGS, type RunMessage, type StartMessage } from './run-protocol';
 
 /** One launched run process, as the job service drives it. */
 export interface RunHandle {
@@ -35,7 +35,7 @@ export function createForkLauncher(options: ForkLauncherOptions): RunLauncher {
   return {
     launch(start) {
       const child = fork(options.workerPath, [], {
-        execArgv: options.execArgv ?? [],
+        execArgv: [...RUN_V8_FLAGS, ...(options.execArgv ?? [])],
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
       const messageListeners: ((message: RunMessage) => void)[] = [];
