@@ -290,6 +290,36 @@ describe('mysql connector', () => {
     expect(await rowsOf('SELECT id FROM strict_ids ORDER BY id')).toEqual([[1], [2]]);
   });
 
+  it('refuses a decimal the column would round, instead of storing another value', async () => {
+    // An unconstrained decimal (PostgreSQL numeric, SQLite text) gets DECIMAL(65,30): 30 decimals at most.
+    const columns: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'amount', type: 'decimal' },
+    ];
+    const output = await mysqlOutput.create(
+      { connection, write: { table: 'exact_decimals' }, conflict: { key: ['id'] } },
+      ctx,
+    );
+    await output.write({ columns, rows: [[1, '0.000000000000000000000000000001']] }, 0);
+    await expect(
+      output.write(
+        {
+          columns,
+          rows: [
+            [2, '1.5'],
+            [3, '0.1234567890123456789012345678901'],
+          ],
+        },
+        0,
+      ),
+    ).rejects.toThrow(
+      `cannot write to table "exact_decimals" in MySQL database "${DB}": a value does not fit its column as sent: Data truncated for column 'amount' at row 2`,
+    );
+    await output.close(new Error('run failed'));
+    const { rows } = await read({ sql: 'SELECT id, amount FROM exact_decimals ORDER BY id' });
+    expect(rows).toEqual([[1, '0.000000000000000000000000000001']]);
+  });
+
   it('serialises concurrent writes from several lanes', async () => {
     const columns: Column[] = [{ name: 'id', type: 'int' }];
     const output = await mysqlOutput.create({ connection, write: { table: 'lanes' } }, ctx);

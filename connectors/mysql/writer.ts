@@ -80,6 +80,20 @@ function statementBudget(maxAllowedPacket: number): number {
   return Math.min(Math.floor(maxAllowedPacket / 4), 4 * 1024 * 1024);
 }
 
+/**
+ * Warnings by which the server says it stored another value than the one sent, even in strict
+ * mode: 1265 when it rounds a decimal to the column's scale (DECIMAL(65,30) holds 30 decimals)
+ * or cuts text; 1264, 1292 and 1366 when a non-strict session clips or zeroes a value.
+ */
+const CHANGED_VALUE_CODES = new Set([1264, 1265, 1292, 1366]);
+
+/** After a statement with warnings: throws (so the transaction rolls back) if one says a value was changed. */
+async function refuseChangedValues(connection: Connection): Promise<void> {
+  const warnings = (await runSql(connection, 'SHOW WARNINGS')) as [string, number, string][];
+  const changed = warnings.find(([, code]) => CHANGED_VALUE_CODES.has(Number(code)));
+  if (changed) throw new Error(`a value does not fit its column as sent: ${changed[2]}`);
+}
+
 interface Prepared {
   columns: Column[];
   parts: { head: string; tail: string };
@@ -219,7 +233,10 @@ export class MysqlWriter implements Output {
     try {
       const tuples = rows.map((row) => `(${encoders.map((encode, i) => encode(row[i])).join(', ')})`);
       await runSql(connection, 'START TRANSACTION');
-      for (const sql of insertStatements(prepared.parts, tuples, this.budget)) await runSql(connection, sql);
+      for (const sql of insertStatements(prepared.parts, tuples, this.budget)) {
+        const result = (await runSql(connection, sql)) as { warningStatus?: number };
+        if (result.warningStatus) await refuseChangedValues(connection);
+      }
       await runSql(connection, 'COMMIT');
     } catch (error) {
       await runSql(connection, 'ROLLBACK').catch(() => undefined);
