@@ -1,5 +1,6 @@
 import { createConnection, type Connection, type ConnectionOptions } from 'mysql2';
 import type { SqlConnection } from '../shared/sql/config';
+import { errorChain } from '../shared/sql/retry';
 
 /** Default port of MySQL and MariaDB. */
 export const MYSQL_PORT = 3306;
@@ -91,4 +92,40 @@ export async function killConnection(config: SqlConnection, threadId: number): P
   } catch {
     // Already gone, or not allowed: then the server ends the thread when the query next sends.
   }
+}
+
+/**
+ * Server errors worth a retry: deadlock (1213), lock wait timeout (1205), too many connections
+ * (1040), server gone away / lost connection (2006, 2013), connection killed (MariaDB 1927) and
+ * closed for inactivity (MySQL 4031).
+ */
+const TRANSIENT_ERRNOS = new Set([1213, 1205, 1040, 2006, 2013, 1927, 4031]);
+/** Of those, the ones after which the connection itself is still good. */
+const SESSION_KEEPING_ERRNOS = new Set([1213, 1205]);
+const TRANSIENT_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+]);
+/** What mysql2 says when a statement is sent on a connection that was lost while idle. */
+const CLOSED_STATE = "Can't add new command when connection is in closed state";
+
+/** True for a failure that may pass on its own (a deadlock, a lost connection), anywhere in the cause chain. */
+export function isTransientMysqlError(error: unknown): boolean {
+  return errorChain(error).some((e) => {
+    const { errno, code } = (e ?? {}) as { errno?: unknown; code?: unknown };
+    if (typeof errno === 'number' && TRANSIENT_ERRNOS.has(errno)) return true;
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    return e instanceof Error && e.message === CLOSED_STATE;
+  });
+}
+
+/** True for a transient failure after which the connection must be replaced (all but a deadlock or lock wait timeout). */
+export function needsNewMysqlConnection(error: unknown): boolean {
+  return (
+    isTransientMysqlError(error) &&
+    !errorChain(error).some((e) => SESSION_KEEPING_ERRNOS.has((e as { errno?: number }).errno ?? 0))
+  );
 }

@@ -320,6 +320,77 @@ describe('mysql connector', () => {
     expect(rows).toEqual([[1, '0.000000000000000000000000000001']]);
   });
 
+  it('redoes a transaction on a new connection after its connection was killed, writing every row once', async () => {
+    const warnings: string[] = [];
+    const recording: ComponentContext = {
+      ...ctx,
+      logger: { ...silentLogger, warn: (msg) => void warnings.push(msg) },
+    };
+    const columns: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'name', type: 'string' },
+    ];
+    await sql('CREATE TABLE pre_runs (n INT)');
+    const output = await mysqlOutput.create(
+      {
+        connection,
+        write: { table: 'retried', batch_size: 100, mode: 'truncate_insert' },
+        conflict: { key: ['id'] },
+        pre_sql: ['INSERT INTO pre_runs VALUES (1)'],
+        retry: { initial_delay: 0.01 },
+      },
+      recording,
+    );
+    /** Kills the writer's connection: the only session on the test database besides the admin one. */
+    const killWriter = async () => {
+      const ids = await rowsOf(
+        `SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '${DB}' AND ID <> CONNECTION_ID()`,
+      );
+      expect(ids).toHaveLength(1);
+      await sql(`KILL ${Number(ids[0][0])}`);
+    };
+    for (let b = 0; b < 10; b++) {
+      // The connection dies between two writes, twice: the next slice fails, then is redone.
+      if (b === 3 || b === 7) await killWriter();
+      await output.write(
+        { columns, rows: Array.from({ length: 250 }, (_, i) => [b * 250 + i, `row ${i}`]) },
+        0,
+      );
+    }
+    expect(await output.close()).toBeUndefined();
+    expect(await rowsOf('SELECT COUNT(*), COUNT(DISTINCT id) FROM retried')).toEqual([[2500, 2500]]);
+    // pre_sql (and the TRUNCATE) ran once, on the first connection only.
+    expect(await rowsOf('SELECT COUNT(*) FROM pre_runs')).toEqual([[1]]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(
+      /^writing to table "retried" in MySQL database "\w+" failed; retrying in 0.01 s \(attempt 2 of 4\): /,
+    );
+    expect(await otherSessions()).toBe(0);
+  });
+
+  it('fails at once on a data error, without retrying', async () => {
+    const warnings: string[] = [];
+    const recording: ComponentContext = {
+      ...ctx,
+      logger: { ...silentLogger, warn: (msg) => void warnings.push(msg) },
+    };
+    await sql('CREATE TABLE unique_ids (id INT PRIMARY KEY)');
+    const columns: Column[] = [{ name: 'id', type: 'int' }];
+    // Were it retried, the first wait (a minute) would outlast the test's timeout.
+    const output = await mysqlOutput.create(
+      { connection, write: { table: 'unique_ids' }, retry: { initial_delay: 60 } },
+      recording,
+    );
+    const failure = output.write({ columns, rows: [[1], [2], [1]] }, 0);
+    await expect(failure).rejects.toThrow(
+      `cannot write to table "unique_ids" in MySQL database "${DB}": Duplicate entry '1'`,
+    );
+    await expect(failure).rejects.not.toThrow(/gave up/);
+    await output.close(new Error('stopped'));
+    expect(warnings).toEqual([]);
+    expect(await rowsOf('SELECT COUNT(*) FROM unique_ids')).toEqual([[0]]);
+  });
+
   it('serialises concurrent writes from several lanes', async () => {
     const columns: Column[] = [{ name: 'id', type: 'int' }];
     const output = await mysqlOutput.create({ connection, write: { table: 'lanes' } }, ctx);

@@ -15,6 +15,7 @@ import {
   SqlQuerySchema,
   sqlWriteSchema,
 } from '../shared/sql/config';
+import { retryPolicy, RetrySchema } from '../shared/sql/retry';
 import { MYSQL_PORT } from './connection';
 import { quoteIdent, quoteTableName } from './identifiers';
 import { readMysql } from './reader';
@@ -33,6 +34,7 @@ export const MysqlOutputSchema = Type.Object(
     write: sqlWriteSchema(['insert', 'upsert', 'truncate_insert']),
     conflict: Type.Optional(ConflictSchema),
     ...PrePostSqlFields,
+    retry: Type.Optional(RetrySchema),
   },
   { additionalProperties: false },
 );
@@ -119,7 +121,7 @@ export const mysqlOutput = defineOutput({
       },
     },
   ],
-  create(config): Output {
+  create(config, ctx): Output {
     const mode = (config.write.mode ?? 'insert') as MysqlWriteMode;
     const key = config.conflict?.key ?? [];
     if (mode === 'upsert' && key.length === 0)
@@ -133,6 +135,9 @@ export const mysqlOutput = defineOutput({
       conflictKey: key,
       preSql: config.pre_sql ?? [],
       postSql: config.post_sql ?? [],
+      retry: retryPolicy(config.retry),
+      logger: ctx.logger,
+      signal: ctx.signal,
     });
   },
 });

@@ -1,9 +1,19 @@
 import type { Connection } from 'mysql2';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Output } from '../../src-main/engine/component';
+import type { Logger, Output } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import type { SqlConnection } from '../shared/sql/config';
-import { connectMysql, describeTarget, endConnection, errorMessage, runSql, selectValue } from './connection';
+import { logRetry, withRetry, type RetryOptions, type RetryPolicy } from '../shared/sql/retry';
+import {
+  connectMysql,
+  describeTarget,
+  endConnection,
+  errorMessage,
+  isTransientMysqlError,
+  needsNewMysqlConnection,
+  runSql,
+  selectValue,
+} from './connection';
 import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
 import { columnTypeFor, literalEncoder, toSqlLiteral } from './types';
 
@@ -21,6 +31,11 @@ export interface MysqlWriteOptions {
   conflictKey: string[];
   preSql: string[];
   postSql: string[];
+  /** How a transaction that failed for a transient reason is redone. */
+  retry: RetryPolicy;
+  logger: Logger;
+  /** Cuts the wait between retries short when the run is cancelled. */
+  signal?: AbortSignal;
 }
 
 /** CREATE TABLE for batch columns through the type map, utf8mb4 so any character fits, PRIMARY KEY from the conflict key. */
@@ -142,6 +157,7 @@ export class MysqlWriter implements Output {
     return { database: database ?? this.options.connection.database, table };
   }
 
+  /** The connection, opened (with its session settings, see connectMysql) on first use or again after one was lost. */
   private async connect(): Promise<Connection> {
     if (this.connection) return this.connection;
     const connection = await connectMysql(this.options.connection);
@@ -167,9 +183,32 @@ export class MysqlWriter implements Output {
     const prepared = this.prepare(batch.columns);
     for (let i = 0; i < batch.rows.length; i += this.options.batchSize) {
       const rows = batch.rows.slice(i, i + this.options.batchSize);
-      await this.commitRows(connection, prepared, rows);
+      // One slice is one transaction: rolled back whole on failure, so it can be redone whole
+      // (on a new connection when the old one was lost; pre_sql and TRUNCATE are not run again).
+      await withRetry(async () => this.commitRows(await this.connect(), prepared, rows), this.retryOptions());
       this.rowsCommitted += rows.length;
     }
+  }
+
+  /** Retries log a warning, and replace the connection unless it survived (a deadlock, a lock wait timeout). */
+  private retryOptions(): RetryOptions {
+    const { retry, logger, signal } = this.options;
+    const { database, table } = this.target();
+    return {
+      policy: retry,
+      isTransient: isTransientMysqlError,
+      signal,
+      onRetry: (event) => {
+        logRetry(logger, `writing to table "${table}" in MySQL database "${database}"`, event);
+        if (needsNewMysqlConnection(event.error)) this.dropConnection();
+      },
+    };
+  }
+
+  /** Drops a connection that broke; the next `connect()` opens a new one. */
+  private dropConnection(): void {
+    this.connection?.destroy();
+    this.connection = undefined;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import type { SqlConnection } from '../shared/sql/config';
+import { errorChain } from '../shared/sql/retry';
 import { clientTypeParsers } from './types';
 
 export const DEFAULT_PORT = 5432;
@@ -49,4 +50,39 @@ export async function connectPostgres(connection: SqlConnection): Promise<Client
     );
   }
   return client;
+}
+
+/**
+ * SQLSTATEs worth a retry: serialization_failure, deadlock_detected, too_many_connections,
+ * admin_shutdown (what pg_terminate_backend sends), crash_shutdown, cannot_connect_now.
+ * Connection exceptions (class 08) are matched by their prefix.
+ */
+const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '53300', '57P01', '57P02', '57P03']);
+/** Of those, the ones after which the connection itself is still good. */
+const SESSION_KEEPING_SQLSTATES = new Set(['40001', '40P01']);
+const SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
+/** What pg says when the socket dropped, or when a query is sent on a client whose connection dropped. */
+const LOST_CONNECTION = /Connection terminated unexpectedly|is not queryable/;
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** True for a failure that may pass on its own (a deadlock, a lost connection), anywhere in the cause chain. */
+export function isTransientPgError(error: unknown): boolean {
+  return errorChain(error).some((e) => {
+    const code = codeOf(e);
+    if (code && (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || SOCKET_CODES.has(code)))
+      return true;
+    return e instanceof Error && LOST_CONNECTION.test(e.message);
+  });
+}
+
+/** True for a transient failure after which the connection must be replaced (all but a deadlock or serialization failure). */
+export function needsNewPgConnection(error: unknown): boolean {
+  return (
+    isTransientPgError(error) &&
+    !errorChain(error).some((e) => SESSION_KEEPING_SQLSTATES.has(codeOf(e) ?? ''))
+  );
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import { FieldError } from '../../src-main/engine/component';
+import { FieldError, silentLogger } from '../../src-main/engine/component';
 import type { SqlConnection } from '../shared/sql/config';
 import { readInput, testContext } from '../shared/test-support';
 import { copyEncoders, copyTextChunks, escapeCopyText } from './copy-text';
@@ -436,6 +436,81 @@ describe('postgresql connector', () => {
     expect(await rowsOf('SELECT count(*)::int, count(DISTINCT id)::int FROM bulk')).toEqual([
       [100_000, 100_000],
     ]);
+  });
+});
+
+describe('postgresql output retries', () => {
+  /** A context whose logger keeps the warnings. */
+  function recordingContext() {
+    const warnings: string[] = [];
+    return {
+      warnings,
+      ctx: { ...testContext(), logger: { ...silentLogger, warn: (msg: string) => void warnings.push(msg) } },
+    };
+  }
+
+  /** Terminates the writer's backend, found by its application_name, and waits until it is gone. */
+  async function terminateWriter(applicationName: string): Promise<void> {
+    const result = await admin.query<{ done: boolean }>(
+      `SELECT pg_terminate_backend(pid, 5000) AS done FROM pg_stat_activity
+       WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name = $2`,
+      [database, applicationName],
+    );
+    expect(result.rows).toEqual([{ done: true }]);
+  }
+
+  it('redoes a transaction on a new connection after its backend was terminated, writing every row once', async () => {
+    const { warnings, ctx: recording } = recordingContext();
+    const columns: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'name', type: 'string' },
+    ];
+    const output = await postgresqlOutput.create(
+      {
+        connection: { ...connection, options: { application_name: 'fustgo_retry_pg' } },
+        write: { table: 'retried', batch_size: 100 },
+        conflict: { key: ['id'] },
+        pre_sql: ['CREATE TABLE pre_runs (n int); INSERT INTO pre_runs VALUES (1)'],
+        retry: { initial_delay: 0.01 },
+      },
+      recording,
+    );
+    for (let b = 0; b < 10; b++) {
+      // The backend dies between two writes, twice: the next slice fails, then is redone.
+      if (b === 3 || b === 7) await terminateWriter('fustgo_retry_pg');
+      await output.write(
+        { columns, rows: Array.from({ length: 250 }, (_, i) => [b * 250 + i, `row ${i}`]) },
+        0,
+      );
+    }
+    expect(await output.close()).toBeUndefined();
+    expect(await rowsOf('SELECT count(*)::int, count(DISTINCT id)::int FROM retried')).toEqual([
+      [2500, 2500],
+    ]);
+    // pre_sql ran once, on the first connection only.
+    expect(await rowsOf('SELECT count(*)::int FROM pre_runs')).toEqual([[1]]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(
+      /^writing to table "retried" in PostgreSQL database "\w+" failed; retrying in 0.01 s \(attempt 2 of 4\): /,
+    );
+    expect(await openConnections()).toBe(0);
+  });
+
+  it('fails at once on a data error, without retrying', async () => {
+    const { warnings, ctx: recording } = recordingContext();
+    await db.query('CREATE TABLE unique_ids (id int PRIMARY KEY)');
+    const columns: Column[] = [{ name: 'id', type: 'int' }];
+    // Were it retried, the first wait (a minute) would outlast the test's timeout.
+    const output = await postgresqlOutput.create(
+      { connection, write: { table: 'unique_ids' }, retry: { initial_delay: 60 } },
+      recording,
+    );
+    const failure = output.write({ columns, rows: [[1], [2], [1]] }, 0);
+    await expect(failure).rejects.toThrow(/cannot write to table "unique_ids" .*duplicate key value/);
+    await expect(failure).rejects.not.toThrow(/gave up/);
+    await output.close(new Error('stopped'));
+    expect(warnings).toEqual([]);
+    expect(await rowsOf('SELECT count(*)::int FROM unique_ids')).toEqual([[0]]);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   SqlQuerySchema,
   sqlWriteSchema,
 } from '../shared/sql/config';
+import { retryPolicy, RetrySchema } from '../shared/sql/retry';
 import { DEFAULT_PORT } from './connection';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { estimateTableRows, readPostgres } from './reader';
@@ -41,6 +42,7 @@ export const PostgresqlOutputSchema = Type.Object(
     write: sqlWriteSchema(['insert', 'upsert', 'truncate_insert']),
     conflict: Type.Optional(ConflictSchema),
     ...PrePostSqlFields,
+    retry: Type.Optional(RetrySchema),
   },
   { additionalProperties: false },
 );
@@ -116,7 +118,7 @@ export const postgresqlOutput = defineOutput({
       },
     },
   ],
-  create(config): Output {
+  create(config, ctx): Output {
     const mode = (config.write.mode ?? 'insert') as PostgresWriteMode;
     const key = config.conflict?.key ?? [];
     if (mode === 'upsert' && key.length === 0)
@@ -130,6 +132,9 @@ export const postgresqlOutput = defineOutput({
       conflictKey: key,
       preSql: config.pre_sql ?? [],
       postSql: config.post_sql ?? [],
+      retry: retryPolicy(config.retry),
+      logger: ctx.logger,
+      signal: ctx.signal,
     });
   },
 });

@@ -3,10 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Output } from '../../src-main/engine/component';
+import type { Logger, Output } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import type { SqlConnection } from '../shared/sql/config';
-import { connectPostgres, pgErrorMessage } from './connection';
+import { logRetry, withRetry, type RetryOptions, type RetryPolicy } from '../shared/sql/retry';
+import { connectPostgres, isTransientPgError, needsNewPgConnection, pgErrorMessage } from './connection';
 import { copyEncoders, copyTextChunks } from './copy-text';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { PG_TYPES } from './types';
@@ -23,6 +24,11 @@ export interface PostgresWriteOptions {
   conflictKey: string[];
   preSql: string[];
   postSql: string[];
+  /** How a transaction that failed for a transient reason is redone. */
+  retry: RetryPolicy;
+  logger: Logger;
+  /** Cuts the wait between retries short when the run is cancelled. */
+  signal?: AbortSignal;
 }
 
 /** A per-transaction table: it only ever lives inside one upsert transaction. */
@@ -78,6 +84,7 @@ async function copyRows(client: Client, target: string, columns: Column[], rows:
 export class PostgresWriter implements Output {
   private queue: Promise<void> = Promise.resolve();
   private client: Client | undefined;
+  private preSqlDone = false;
   private tableChecked = false;
   private truncatePending: boolean;
   private rowsCommitted = 0;
@@ -116,25 +123,34 @@ export class PostgresWriter implements Output {
     for (const sql of this.options.postSql) await this.run(client, sql, 'post_sql');
   }
 
-  /** The connection, opened (and pre_sql run) on first use. */
+  /** The connection, opened on first use (and pre_sql run then) or again after one was lost (without pre_sql). */
   private async session(): Promise<Client> {
     if (this.client) return this.client;
     const client = await connectPostgres(this.options.connection);
-    try {
-      for (const sql of this.options.preSql) await this.run(client, sql, 'pre_sql');
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
+    if (!this.preSqlDone) {
+      try {
+        for (const sql of this.options.preSql) await this.run(client, sql, 'pre_sql');
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      this.preSqlDone = true;
     }
     this.client = client;
     return client;
   }
 
+  /** Drops a connection that broke; the next `session()` opens a new one. */
+  private async dropClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
   private async writeBatch(batch: Batch): Promise<void> {
     if (batch.rows.length === 0) return;
-    const client = await this.session();
     if (!this.tableChecked) {
-      await this.ensureTable(client, batch.columns);
+      await this.ensureTable(await this.session(), batch.columns);
       this.tableChecked = true;
     }
     const { mode, batchSize, table, conflictKey } = this.options;
@@ -145,17 +161,35 @@ export class PostgresWriter implements Output {
     }
     for (let i = 0; i < batch.rows.length; i += batchSize) {
       const rows = batch.rows.slice(i, i + batchSize);
-      await this.inTransaction(client, async () => {
-        if (mode !== 'upsert') return copyRows(client, quoteQualifiedName(table), batch.columns, rows);
-        await client.query(
-          `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
-            `SELECT ${columnList(batch.columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
-        );
-        await copyRows(client, STAGING, batch.columns, rows);
-        await client.query(upsertSql(table, batch.columns, conflictKey));
-      });
+      // One slice is one transaction: rolled back whole on failure, so it can be redone whole.
+      await withRetry(async () => {
+        const client = await this.session();
+        await this.inTransaction(client, async () => {
+          if (mode !== 'upsert') return copyRows(client, quoteQualifiedName(table), batch.columns, rows);
+          await client.query(
+            `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
+              `SELECT ${columnList(batch.columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
+          );
+          await copyRows(client, STAGING, batch.columns, rows);
+          await client.query(upsertSql(table, batch.columns, conflictKey));
+        });
+      }, this.retryOptions());
       this.rowsCommitted += rows.length;
     }
+  }
+
+  /** Retries log a warning, and replace the connection unless it survived (a deadlock, a serialization failure). */
+  private retryOptions(): RetryOptions {
+    const { retry, logger, signal } = this.options;
+    return {
+      policy: retry,
+      isTransient: isTransientPgError,
+      signal,
+      onRetry: async (event) => {
+        logRetry(logger, `writing to table ${this.where()}`, event);
+        if (needsNewPgConnection(event.error)) await this.dropClient();
+      },
+    };
   }
 
   /** Runs `work` in a transaction, truncating first when truncate_insert has not yet done so. */
