@@ -13,6 +13,7 @@ import { formatCount } from '../../src-shared/text/count';
 import { createCsvFormatter } from './csv-format';
 import { isUtf8 } from './streams';
 import type { FileFormat } from './types';
+import { SerialQueue } from '../shared/serial-queue';
 
 /** Everything the file writer needs, resolved from the config. */
 export interface FileWriteOptions {
@@ -54,7 +55,7 @@ export function formatJsonLines(columns: Column[], rows: Row[]): string {
  * writes a temp file renamed into place on a successful close, so a failed run leaves no half file.
  */
 export class FileWriter implements Output {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private sink: Sink | undefined;
   private needsHeader: boolean;
   private readonly formatCsv: (rows: Row[]) => string;
@@ -67,13 +68,11 @@ export class FileWriter implements Output {
 
   /** Resolves once the batch is handed to the file stream, waiting for it to drain when its buffer is full. */
   write(batch: Batch): Promise<void> {
-    const next = this.queue.then(() => this.writeBatch(batch));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.writeBatch(batch));
   }
 
   async close(error?: Error): Promise<string | void> {
-    await this.queue;
+    await this.queue.drain();
     if (error && this.options.mode === 'append') {
       // Appended rows were acknowledged: flush them, the file keeps them.
       if (this.sink) await this.finish(this.sink);

@@ -1,17 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import {
-  defineInput,
-  defineOutput,
-  FieldError,
-  type Input,
-  type Output,
-} from '../../src-main/engine/component';
+import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
 import {
   ConflictSchema,
   connectionSchema,
   FetchSchema,
   PrePostSqlFields,
   selectSql,
+  sqlWriteSettings,
   SqlQuerySchema,
   sqlWriteSchema,
 } from '../shared/sql/config';
@@ -122,19 +117,9 @@ export const mysqlOutput = defineOutput({
     },
   ],
   create(config, ctx): Output {
-    const mode = (config.write.mode ?? 'insert') as MysqlWriteMode;
-    const key = config.conflict?.key ?? [];
-    if (mode === 'upsert' && key.length === 0)
-      throw new FieldError('conflict.key', 'upsert needs the key columns that identify a row');
     return new MysqlWriter({
       connection: config.connection,
-      table: config.write.table,
-      mode,
-      batchSize: config.write.batch_size ?? 1000,
-      createTable: config.write.create_table ?? true,
-      conflictKey: key,
-      preSql: config.pre_sql ?? [],
-      postSql: config.post_sql ?? [],
+      ...sqlWriteSettings<MysqlWriteMode>(config),
       retry: retryPolicy(config.retry),
       logger: ctx.logger,
       signal: ctx.signal,

@@ -16,6 +16,7 @@ import {
 } from './connection';
 import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
 import { columnTypeFor, literalEncoder, toSqlLiteral } from './types';
+import { SerialQueue } from '../shared/serial-queue';
 
 export type MysqlWriteMode = 'insert' | 'upsert' | 'truncate_insert';
 
@@ -121,7 +122,7 @@ interface Prepared {
  * max_allowed_packet. Lanes call `write` concurrently; a promise queue runs the writes one at a time.
  */
 export class MysqlWriter implements Output {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private connection: Connection | undefined;
   private budget = 0;
   private started = false;
@@ -132,13 +133,11 @@ export class MysqlWriter implements Output {
 
   /** Resolves once the batch's transactions are committed. */
   write(batch: Batch): Promise<void> {
-    const next = this.queue.then(() => this.writeBatch(batch));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.writeBatch(batch));
   }
 
   async close(error?: Error): Promise<string | void> {
-    await this.queue;
+    await this.queue.drain();
     try {
       if (!error) await this.finish();
     } finally {

@@ -1,17 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import {
-  defineInput,
-  defineOutput,
-  FieldError,
-  type Input,
-  type Output,
-} from '../../src-main/engine/component';
+import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
 import {
   ConflictSchema,
   connectionSchema,
   FetchSchema,
   PrePostSqlFields,
   selectSql,
+  sqlWriteSettings,
   SqlQuerySchema,
   sqlWriteSchema,
 } from '../shared/sql/config';
@@ -119,19 +114,9 @@ export const postgresqlOutput = defineOutput({
     },
   ],
   create(config, ctx): Output {
-    const mode = (config.write.mode ?? 'insert') as PostgresWriteMode;
-    const key = config.conflict?.key ?? [];
-    if (mode === 'upsert' && key.length === 0)
-      throw new FieldError('conflict.key', 'upsert needs the key columns that identify a row');
     return new PostgresWriter({
       connection: config.connection,
-      table: config.write.table,
-      mode,
-      batchSize: config.write.batch_size ?? 1000,
-      createTable: config.write.create_table ?? true,
-      conflictKey: key,
-      preSql: config.pre_sql ?? [],
-      postSql: config.post_sql ?? [],
+      ...sqlWriteSettings<PostgresWriteMode>(config),
       retry: retryPolicy(config.retry),
       logger: ctx.logger,
       signal: ctx.signal,

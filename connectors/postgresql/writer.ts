@@ -11,6 +11,7 @@ import { connectPostgres, isTransientPgError, needsNewPgConnection, pgErrorMessa
 import { copyEncoders, copyTextChunks } from './copy-text';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { PG_TYPES } from './types';
+import { SerialQueue } from '../shared/serial-queue';
 
 export type PostgresWriteMode = 'insert' | 'upsert' | 'truncate_insert';
 
@@ -82,7 +83,7 @@ async function copyRows(client: Client, target: string, columns: Column[], rows:
  * `batchSize` rows. Lanes are serialised through a queue: one connection runs one statement at a time.
  */
 export class PostgresWriter implements Output {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private client: Client | undefined;
   private preSqlDone = false;
   private tableChecked = false;
@@ -95,13 +96,11 @@ export class PostgresWriter implements Output {
 
   /** Resolves once the batch's rows are committed. */
   write(batch: Batch): Promise<void> {
-    const next = this.queue.then(() => this.writeBatch(batch));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.writeBatch(batch));
   }
 
   async close(error?: Error): Promise<string | void> {
-    await this.queue;
+    await this.queue.drain();
     try {
       if (!error) await this.finish();
     } finally {

@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import {
-  defineInput,
-  defineOutput,
-  FieldError,
-  type Input,
-  type Output,
-} from '../../src-main/engine/component';
+import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
 import { resolveConfigPath } from '../shared/resolve-path';
-import { ConflictSchema, FetchSchema, selectSql, SqlQuerySchema, sqlWriteSchema } from '../shared/sql/config';
+import {
+  ConflictSchema,
+  FetchSchema,
+  selectSql,
+  SqlQuerySchema,
+  sqlWriteSchema,
+  sqlWriteSettings,
+} from '../shared/sql/config';
 import { openReadOnly, quoteIdent, readSqlite } from './reader';
 import { SqliteWriter } from './writer';
 
@@ -95,17 +96,16 @@ export const sqliteOutput = defineOutput({
     },
   ],
   create(config, ctx): Output {
-    const mode = (config.write.mode ?? 'insert') as 'insert' | 'upsert';
-    const key = config.conflict?.key ?? [];
-    if (mode === 'upsert' && key.length === 0)
-      throw new FieldError('conflict.key', 'upsert needs the key columns that identify a row');
+    const { table, mode, batchSize, createTable, conflictKey } = sqlWriteSettings<'insert' | 'upsert'>(
+      config,
+    );
     return new SqliteWriter({
       path: resolveConfigPath(ctx.baseDir, config.path),
-      table: config.write.table,
+      table,
       mode,
-      batchSize: config.write.batch_size ?? 1000,
-      createTable: config.write.create_table ?? true,
-      conflictKey: key,
+      batchSize,
+      createTable,
+      conflictKey,
     });
   },
 });

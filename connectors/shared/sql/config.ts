@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { FieldError } from '../../../src-main/engine/component';
 
 /*
  * Config pieces every SQL connector shares (sqlite, postgresql, mysql), so the same YAML
@@ -130,3 +131,36 @@ export const PrePostSqlFields = {
     }),
   ),
 };
+
+/** The write settings every SQL writer takes, from the shared config pieces, with their defaults. */
+export interface SqlWriteSettings<M extends string> {
+  table: string;
+  mode: M;
+  batchSize: number;
+  createTable: boolean;
+  conflictKey: string[];
+  preSql: string[];
+  postSql: string[];
+}
+
+/** Resolves `write`, `conflict` and `pre_sql`/`post_sql`; an upsert without a key is a config error. */
+export function sqlWriteSettings<M extends string>(config: {
+  write: { table: string; mode?: string; batch_size?: number; create_table?: boolean };
+  conflict?: { key: string[] };
+  pre_sql?: string[];
+  post_sql?: string[];
+}): SqlWriteSettings<M> {
+  const mode = (config.write.mode ?? 'insert') as M;
+  const conflictKey = config.conflict?.key ?? [];
+  if (mode === 'upsert' && conflictKey.length === 0)
+    throw new FieldError('conflict.key', 'upsert needs the key columns that identify a row');
+  return {
+    table: config.write.table,
+    mode,
+    batchSize: config.write.batch_size ?? 1000,
+    createTable: config.write.create_table ?? true,
+    conflictKey,
+    preSql: config.pre_sql ?? [],
+    postSql: config.post_sql ?? [],
+  };
+}
