@@ -8,12 +8,12 @@ import { createGzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output } from '../../src-main/engine/component';
+import { SerialQueue } from '../shared/serial-queue';
 import { toJsonSafe } from '../shared/values';
 import { formatCount } from '../../src-shared/text/count';
 import { createCsvFormatter } from './csv-format';
 import { isUtf8 } from './streams';
 import type { FileFormat } from './types';
-import { SerialQueue } from '../shared/serial-queue';
 
 /** Everything the file writer needs, resolved from the config. */
 export interface FileWriteOptions {

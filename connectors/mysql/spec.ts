@@ -1,38 +1,17 @@
-import { Type } from '@sinclair/typebox';
 import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
-import {
-  ConflictSchema,
-  connectionSchema,
-  FetchSchema,
-  PrePostSqlFields,
-  selectSql,
-  sqlWriteSettings,
-  SqlQuerySchema,
-  sqlWriteSchema,
-} from '../shared/sql/config';
-import { retryPolicy, RetrySchema } from '../shared/sql/retry';
+import { selectSql, sqlWriteSettings } from '../shared/sql/config';
+import { retryPolicy } from '../shared/sql/retry';
+import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
 import { MYSQL_PORT } from './connection';
 import { quoteIdent, quoteTableName } from './identifiers';
 import { readMysql } from './reader';
 import { MysqlWriter, type MysqlWriteMode } from './writer';
 
 /** Config of the `mysql` input. */
-export const MysqlInputSchema = Type.Object(
-  { connection: connectionSchema(MYSQL_PORT), query: SqlQuerySchema, fetch: Type.Optional(FetchSchema) },
-  { additionalProperties: false },
-);
+export const MysqlInputSchema = serverInputSchema(MYSQL_PORT);
 
 /** Config of the `mysql` output. */
-export const MysqlOutputSchema = Type.Object(
-  {
-    connection: connectionSchema(MYSQL_PORT),
-    write: sqlWriteSchema(['insert', 'upsert', 'truncate_insert']),
-    conflict: Type.Optional(ConflictSchema),
-    ...PrePostSqlFields,
-    retry: Type.Optional(RetrySchema),
-  },
-  { additionalProperties: false },
-);
+export const MysqlOutputSchema = serverOutputSchema(MYSQL_PORT, ['insert', 'upsert', 'truncate_insert']);
 
 const exampleConnection = {
   host: '127.0.0.1',

@@ -1,9 +1,10 @@
 import type { Connection } from 'mysql2';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Logger, Output } from '../../src-main/engine/component';
+import type { Output } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
-import type { SqlConnection } from '../shared/sql/config';
-import { logRetry, withRetry, type RetryOptions, type RetryPolicy } from '../shared/sql/retry';
+import { SerialQueue } from '../shared/serial-queue';
+import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
+import type { ServerWriteOptions } from '../shared/sql/server';
 import {
   connectMysql,
   describeTarget,
@@ -16,28 +17,11 @@ import {
 } from './connection';
 import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
 import { columnTypeFor, literalEncoder, toSqlLiteral } from './types';
-import { SerialQueue } from '../shared/serial-queue';
 
 export type MysqlWriteMode = 'insert' | 'upsert' | 'truncate_insert';
 
 /** Everything the MySQL writer needs, resolved from the config. */
-export interface MysqlWriteOptions {
-  connection: SqlConnection;
-  /** `table` or `database.table`. */
-  table: string;
-  mode: MysqlWriteMode;
-  /** Rows per transaction. */
-  batchSize: number;
-  createTable: boolean;
-  conflictKey: string[];
-  preSql: string[];
-  postSql: string[];
-  /** How a transaction that failed for a transient reason is redone. */
-  retry: RetryPolicy;
-  logger: Logger;
-  /** Cuts the wait between retries short when the run is cancelled. */
-  signal?: AbortSignal;
-}
+export type MysqlWriteOptions = ServerWriteOptions<MysqlWriteMode>;
 
 /** CREATE TABLE for batch columns through the type map, utf8mb4 so any character fits, PRIMARY KEY from the conflict key. */
 export function createTableSql(table: string, columns: Column[], key: string[]): string {

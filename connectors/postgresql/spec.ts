@@ -1,16 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
-import {
-  ConflictSchema,
-  connectionSchema,
-  FetchSchema,
-  PrePostSqlFields,
-  selectSql,
-  sqlWriteSettings,
-  SqlQuerySchema,
-  sqlWriteSchema,
-} from '../shared/sql/config';
-import { retryPolicy, RetrySchema } from '../shared/sql/retry';
+import { selectSql, sqlWriteSettings } from '../shared/sql/config';
+import { retryPolicy } from '../shared/sql/retry';
+import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
 import { DEFAULT_PORT } from './connection';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { estimateTableRows, readPostgres } from './reader';
@@ -25,22 +16,14 @@ const connection = {
 };
 
 /** Config of the `postgresql` input. */
-export const PostgresqlInputSchema = Type.Object(
-  { connection: connectionSchema(DEFAULT_PORT), query: SqlQuerySchema, fetch: Type.Optional(FetchSchema) },
-  { additionalProperties: false },
-);
+export const PostgresqlInputSchema = serverInputSchema(DEFAULT_PORT);
 
 /** Config of the `postgresql` output. */
-export const PostgresqlOutputSchema = Type.Object(
-  {
-    connection: connectionSchema(DEFAULT_PORT),
-    write: sqlWriteSchema(['insert', 'upsert', 'truncate_insert']),
-    conflict: Type.Optional(ConflictSchema),
-    ...PrePostSqlFields,
-    retry: Type.Optional(RetrySchema),
-  },
-  { additionalProperties: false },
-);
+export const PostgresqlOutputSchema = serverOutputSchema(DEFAULT_PORT, [
+  'insert',
+  'upsert',
+  'truncate_insert',
+]);
 
 /** `postgresql` input: a table or query streamed through a server-side cursor, in one lane. */
 export const postgresqlInput = defineInput({

@@ -3,34 +3,20 @@ import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Logger, Output } from '../../src-main/engine/component';
+import type { Output } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
-import type { SqlConnection } from '../shared/sql/config';
-import { logRetry, withRetry, type RetryOptions, type RetryPolicy } from '../shared/sql/retry';
+import { SerialQueue } from '../shared/serial-queue';
+import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
+import type { ServerWriteOptions } from '../shared/sql/server';
 import { connectPostgres, isTransientPgError, needsNewPgConnection, pgErrorMessage } from './connection';
 import { copyEncoders, copyTextChunks } from './copy-text';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { PG_TYPES } from './types';
-import { SerialQueue } from '../shared/serial-queue';
 
 export type PostgresWriteMode = 'insert' | 'upsert' | 'truncate_insert';
 
 /** Everything the PostgreSQL writer needs, resolved from the config. */
-export interface PostgresWriteOptions {
-  connection: SqlConnection;
-  table: string;
-  mode: PostgresWriteMode;
-  batchSize: number;
-  createTable: boolean;
-  conflictKey: string[];
-  preSql: string[];
-  postSql: string[];
-  /** How a transaction that failed for a transient reason is redone. */
-  retry: RetryPolicy;
-  logger: Logger;
-  /** Cuts the wait between retries short when the run is cancelled. */
-  signal?: AbortSignal;
-}
+export type PostgresWriteOptions = ServerWriteOptions<PostgresWriteMode>;
 
 /** A per-transaction table: it only ever lives inside one upsert transaction. */
 const STAGING = quoteIdent('fustgo_staging');

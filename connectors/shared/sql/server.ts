@@ -1,0 +1,50 @@
+import { Type } from '@sinclair/typebox';
+import type { Logger } from '../../../src-main/engine/component';
+import {
+  ConflictSchema,
+  connectionSchema,
+  FetchSchema,
+  PrePostSqlFields,
+  SqlQuerySchema,
+  sqlWriteSchema,
+  type SqlConnection,
+  type SqlWriteSettings,
+} from './config';
+import { RetrySchema, type RetryPolicy } from './retry';
+
+/*
+ * What the connectors for database servers (postgresql, mysql) share beyond the SQL config
+ * pieces: the same input and output config shapes, and the same writer options.
+ */
+
+/** Config of a database server input: connection, query, fetch. */
+export function serverInputSchema(defaultPort: number) {
+  return Type.Object(
+    { connection: connectionSchema(defaultPort), query: SqlQuerySchema, fetch: Type.Optional(FetchSchema) },
+    { additionalProperties: false },
+  );
+}
+
+/** Config of a database server output: connection, write, conflict, pre/post SQL, retry. */
+export function serverOutputSchema(defaultPort: number, modes: [string, ...string[]]) {
+  return Type.Object(
+    {
+      connection: connectionSchema(defaultPort),
+      write: sqlWriteSchema(modes),
+      conflict: Type.Optional(ConflictSchema),
+      ...PrePostSqlFields,
+      retry: Type.Optional(RetrySchema),
+    },
+    { additionalProperties: false },
+  );
+}
+
+/** Everything a database server writer needs, resolved from the config. */
+export interface ServerWriteOptions<M extends string> extends SqlWriteSettings<M> {
+  connection: SqlConnection;
+  /** How a transaction that failed for a transient reason is redone. */
+  retry: RetryPolicy;
+  logger: Logger;
+  /** Cuts the wait between retries short when the run is cancelled. */
+  signal?: AbortSignal;
+}
