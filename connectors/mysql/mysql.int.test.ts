@@ -2,7 +2,7 @@ import type { Connection } from 'mysql2';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import { silentLogger, type ComponentContext } from '../../src-main/engine/component';
+import { FieldError, silentLogger, type ComponentContext } from '../../src-main/engine/component';
 import type { SqlConnection } from '../shared/sql/config';
 import { readInput, testContext } from '../shared/test-support';
 import { connectMysql, runSql, selectValue } from './connection';
@@ -241,6 +241,101 @@ describe('mysql connector', () => {
       ['c', 3, '3.500000000000000000000000000000'],
       ['d', 4, '4.000000000000000000000000000000'],
     ]);
+  });
+
+  it('replace deletes the slice’s keys then inserts it: twice without duplicates, other rows untouched', async () => {
+    await sql(`CREATE TABLE prices (sku VARCHAR(20), region VARCHAR(5), price DECIMAL(10,2),
+      note VARCHAR(20) DEFAULT 'none', PRIMARY KEY (sku, region))`);
+    await sql("INSERT INTO prices VALUES ('keep', 'eu', 9, 'kept'), ('a', 'eu', 1, 'old note')");
+    const columns: Column[] = [
+      { name: 'sku', type: 'string' },
+      { name: 'region', type: 'string' },
+      { name: 'price', type: 'decimal' },
+    ];
+    const replace: Omit<OutputConfig, 'connection'> = {
+      write: { table: 'prices', mode: 'replace' },
+      conflict: { key: ['sku', 'region'] },
+    };
+    await write(replace, [
+      {
+        columns,
+        rows: [
+          ['a', 'eu', '1.50'],
+          ['a', 'us', '1.60'],
+          ['b', 'eu', '2.00'],
+        ],
+      },
+    ]);
+    // Twice, with a key repeated inside one slice: the later row wins.
+    await write({ ...replace, write: { ...replace.write, batch_size: 2 } }, [
+      {
+        columns,
+        rows: [
+          ['a', 'eu', '1.70'],
+          ['b', 'eu', '2.10'],
+          ['b', 'eu', '2.20'],
+          ['b', 'eu', '2.30'],
+        ],
+      },
+    ]);
+    expect(await rowsOf('SELECT sku, region, price, note FROM prices ORDER BY sku, region')).toEqual([
+      ['a', 'eu', '1.70', 'none'],
+      ['a', 'us', '1.60', 'none'],
+      ['b', 'eu', '2.30', 'none'],
+      ['keep', 'eu', '9.00', 'kept'],
+    ]);
+  });
+
+  it('replace works on a table without a primary key, and refuses a NULL key', async () => {
+    await sql('CREATE TABLE events (id INT, v VARCHAR(20))');
+    await sql("INSERT INTO events VALUES (1, 'old'), (1, 'older'), (9, 'x')");
+    const columns: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'v', type: 'string' },
+    ];
+    const replace: Omit<OutputConfig, 'connection'> = {
+      write: { table: 'events', mode: 'replace' },
+      conflict: { key: ['id'] },
+    };
+    await write(replace, [
+      {
+        columns,
+        rows: [
+          [1, 'new'],
+          [2, 'two'],
+        ],
+      },
+    ]);
+    await write(replace, [
+      {
+        columns,
+        rows: [
+          [2, 'two again'],
+          [2, 'two last'],
+        ],
+      },
+    ]);
+    expect(await rowsOf('SELECT id, v FROM events ORDER BY id, v')).toEqual([
+      [1, 'new'],
+      [2, 'two last'],
+      [9, 'x'],
+    ]);
+    // Many keys in one slice, written twice: every key once, with its second version.
+    const many = Array.from({ length: 3000 }, (_, i): Row => [i + 100, `v${i}`]);
+    await write(replace, [{ columns, rows: many }]);
+    await write(replace, [{ columns, rows: many.map(([id]) => [id, 'again']) }]);
+    expect(
+      await rowsOf("SELECT COUNT(*), COUNT(DISTINCT id), SUM(v = 'again') FROM events WHERE id >= 100"),
+    ).toEqual([[3000, 3000, '3000']]);
+
+    const failing = await mysqlOutput.create({ connection, ...replace }, ctx);
+    await expect(failing.write({ columns, rows: [[null, 'no key']] }, 0)).rejects.toThrow(
+      'replace cannot identify a row whose conflict.key column "id" is NULL',
+    );
+    await failing.close(new Error('run failed'));
+    const create = () => mysqlOutput.create({ connection, write: { table: 't', mode: 'replace' } }, ctx);
+    expect(create).toThrow(FieldError);
+    expect(create).toThrow('replace needs the key columns that identify a row');
   });
 
   it('truncate_insert replaces the rows; pre_sql runs first and post_sql only after a successful run', async () => {

@@ -14,12 +14,15 @@ describe('mysql specs', () => {
     }
   });
 
-  it('plans one lane and refuses upsert without a key, before connecting', async () => {
+  it('plans one lane and refuses upsert and replace without a key, before connecting', async () => {
     const connection = { host: '127.0.0.1', database: 'shop', username: 'etl' };
     const input = await mysqlInput.create({ connection, query: { table: 'orders' } }, testContext());
     expect(await input.plan(1)).toEqual({ lanes: 1 });
     expect(() =>
       mysqlOutput.create({ connection, write: { table: 'orders', mode: 'upsert' } }, testContext()),
     ).toThrow(FieldError);
+    expect(() =>
+      mysqlOutput.create({ connection, write: { table: 'orders', mode: 'replace' } }, testContext()),
+    ).toThrow(new FieldError('conflict.key', 'replace needs the key columns that identify a row'));
   });
 });

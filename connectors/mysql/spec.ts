@@ -11,7 +11,12 @@ import { MysqlWriter, type MysqlWriteMode } from './writer';
 export const MysqlInputSchema = serverInputSchema(MYSQL_PORT);
 
 /** Config of the `mysql` output. */
-export const MysqlOutputSchema = serverOutputSchema(MYSQL_PORT, ['insert', 'upsert', 'truncate_insert']);
+export const MysqlOutputSchema = serverOutputSchema(MYSQL_PORT, [
+  'insert',
+  'upsert',
+  'replace',
+  'truncate_insert',
+]);
 
 const exampleConnection = {
   host: '127.0.0.1',
@@ -68,13 +73,13 @@ export const mysqlInput = defineInput({
   },
 });
 
-/** `mysql` output: insert, upsert or truncate-and-insert into a MySQL / MariaDB table, creating it when missing. */
+/** `mysql` output: insert, upsert, replace or truncate-and-insert into a MySQL / MariaDB table, creating it when missing. */
 export const mysqlOutput = defineOutput({
   name: 'mysql',
   category: 'database',
   title: 'MySQL / MariaDB',
   description:
-    'Writes rows into a MySQL or MariaDB table (insert, upsert by key, or truncate then insert) with multi-row INSERTs, one transaction per batch, creating the table if needed.',
+    'Writes rows into a MySQL or MariaDB table (insert, upsert by key, replace by key, or truncate then insert) with multi-row INSERTs, one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: MysqlOutputSchema,
   examples: [
@@ -84,6 +89,14 @@ export const mysqlOutput = defineOutput({
         connection: exampleConnection,
         write: { table: 'orders', mode: 'upsert', batch_size: 5000 },
         conflict: { key: ['id'] },
+      },
+    },
+    {
+      title: 'Replace rows by key (the table needs no unique constraint)',
+      config: {
+        connection: exampleConnection,
+        write: { table: 'prices', mode: 'replace' },
+        conflict: { key: ['sku', 'region'] },
       },
     },
     {

@@ -3,6 +3,7 @@ import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import { SerialQueue } from '../shared/serial-queue';
+import { keyIndexes, refuseNullKeys } from '../shared/sql/keys';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
 import {
@@ -18,7 +19,7 @@ import {
 import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
 import { columnTypeFor, literalEncoder, toSqlLiteral } from './types';
 
-export type MysqlWriteMode = 'insert' | 'upsert' | 'truncate_insert';
+export type MysqlWriteMode = 'insert' | 'upsert' | 'replace' | 'truncate_insert';
 
 /** Everything the MySQL writer needs, resolved from the config. */
 export type MysqlWriteOptions = ServerWriteOptions<MysqlWriteMode>;
@@ -47,6 +48,31 @@ export function insertSqlParts(
     return `${name} = VALUES(${name})`;
   });
   return { head, tail: ` ON DUPLICATE KEY UPDATE ${assignments.join(', ')}` };
+}
+
+/**
+ * The parts of the DELETE that replace runs before its INSERTs, around its key tuples:
+ * `(k1, k2) IN ((…), (…))`, or `k IN (…)` for a one-column key.
+ */
+export function deleteSqlParts(table: string, key: string[]): { head: string; tail: string } {
+  const keys = key.map(quoteIdent);
+  const target = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
+  return { head: `DELETE FROM ${quoteTableName(table)} WHERE ${target} IN (`, tail: ')' };
+}
+
+/**
+ * The rows replace writes, and their keys as DELETE tuples: one row per key, the last one (as an
+ * upsert row by row would leave it), in the order the rows came.
+ */
+export function lastRowPerKey(
+  tuples: string[],
+  keyTuples: string[],
+): { tuples: string[]; keyTuples: string[] } {
+  const last = new Map<string, number>();
+  keyTuples.forEach((k, i) => last.set(k, i));
+  if (last.size === tuples.length) return { tuples, keyTuples };
+  const kept = [...last.values()].sort((a, b) => a - b);
+  return { tuples: kept.map((i) => tuples[i]), keyTuples: kept.map((i) => keyTuples[i]) };
 }
 
 /**
@@ -98,6 +124,8 @@ interface Prepared {
   columns: Column[];
   parts: { head: string; tail: string };
   encoders: ((value: unknown) => string)[];
+  /** For replace: the DELETE around the key tuples, and where the key columns are. */
+  replace?: { parts: { head: string; tail: string }; keyIndexes: number[] };
 }
 
 /**
@@ -164,6 +192,7 @@ export class MysqlWriter implements Output {
     const connection = await this.connect();
     if (!this.started) await this.start(connection, batch.columns);
     const prepared = this.prepare(batch.columns);
+    if (prepared.replace) refuseNullKeys(batch.rows, prepared.replace.keyIndexes, this.options.conflictKey);
     for (let i = 0; i < batch.rows.length; i += this.options.batchSize) {
       const rows = batch.rows.slice(i, i + this.options.batchSize);
       // One slice is one transaction: rolled back whole on failure, so it can be redone whole
@@ -245,16 +274,34 @@ export class MysqlWriter implements Output {
       columns,
       parts: insertSqlParts(table, columns, mode, conflictKey),
       encoders: columns.map((c) => literalEncoder(c.type)),
+      replace:
+        mode === 'replace'
+          ? { parts: deleteSqlParts(table, conflictKey), keyIndexes: keyIndexes(columns, conflictKey) }
+          : undefined,
     };
     return this.prepared;
   }
 
-  /** One transaction: the rows' INSERT statements, then COMMIT; a failure rolls back and names the table. */
+  /**
+   * One transaction: for replace, DELETE statements for the rows' keys; the rows' INSERT
+   * statements; then COMMIT. A failure rolls back and names the table.
+   */
   private async commitRows(connection: Connection, prepared: Prepared, rows: Row[]): Promise<void> {
-    const { encoders } = prepared;
+    const { encoders, replace } = prepared;
     try {
-      const tuples = rows.map((row) => `(${encoders.map((encode, i) => encode(row[i])).join(', ')})`);
+      let tuples = rows.map((row) => `(${encoders.map((encode, i) => encode(row[i])).join(', ')})`);
       await runSql(connection, 'START TRANSACTION');
+      if (replace) {
+        const { keyIndexes: at, parts } = replace;
+        const encodeKey = (row: Row) => at.map((i) => encoders[i](row[i])).join(', ');
+        const keyed = lastRowPerKey(
+          tuples,
+          rows.map((row) => (at.length === 1 ? encodeKey(row) : `(${encodeKey(row)})`)),
+        );
+        tuples = keyed.tuples;
+        for (const sql of insertStatements(parts, keyed.keyTuples, this.budget))
+          await runSql(connection, sql);
+      }
       for (const sql of insertStatements(prepared.parts, tuples, this.budget)) {
         const result = (await runSql(connection, sql)) as { warningStatus?: number };
         if (result.warningStatus) await refuseChangedValues(connection);

@@ -273,6 +273,101 @@ describe('postgresql connector', () => {
     );
   });
 
+  it('replace deletes the slice’s keys then inserts it: twice without duplicates, other rows untouched', async () => {
+    await db.query(`CREATE TABLE prices (sku text, region text, price numeric, note text DEFAULT 'none',
+      PRIMARY KEY (sku, region));
+      INSERT INTO prices VALUES ('keep', 'eu', 9, 'kept'), ('a', 'eu', 1, 'old note')`);
+    const columns: Column[] = [
+      { name: 'sku', type: 'string' },
+      { name: 'region', type: 'string' },
+      { name: 'price', type: 'decimal' },
+    ];
+    const replace: Omit<OutputConfig, 'connection'> = {
+      write: { table: 'prices', mode: 'replace' },
+      conflict: { key: ['sku', 'region'] },
+    };
+    await write(replace, [
+      {
+        columns,
+        rows: [
+          ['a', 'eu', '1.50'],
+          ['a', 'us', '1.60'],
+          ['b', 'eu', '2.00'],
+        ],
+      },
+    ]);
+    // Twice, with a key repeated inside one slice: the later row wins.
+    await write({ ...replace, write: { ...replace.write, batch_size: 2 } }, [
+      {
+        columns,
+        rows: [
+          ['a', 'eu', '1.70'],
+          ['b', 'eu', '2.10'],
+          ['b', 'eu', '2.20'],
+          ['b', 'eu', '2.30'],
+        ],
+      },
+    ]);
+    expect(await rowsOf('SELECT sku, region, price::text, note FROM prices ORDER BY sku, region')).toEqual([
+      ['a', 'eu', '1.70', 'none'],
+      ['a', 'us', '1.60', 'none'],
+      ['b', 'eu', '2.30', 'none'],
+      ['keep', 'eu', '9', 'kept'],
+    ]);
+  });
+
+  it('replace works on a table without a primary key, and refuses a NULL key', async () => {
+    await db.query(
+      `CREATE TABLE events (id int, v text); INSERT INTO events VALUES (1, 'old'), (1, 'older'), (9, 'x')`,
+    );
+    const columns: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'v', type: 'string' },
+    ];
+    const replace: Omit<OutputConfig, 'connection'> = {
+      write: { table: 'events', mode: 'replace' },
+      conflict: { key: ['id'] },
+    };
+    await write(replace, [
+      {
+        columns,
+        rows: [
+          [1, 'new'],
+          [2, 'two'],
+        ],
+      },
+    ]);
+    await write(replace, [
+      {
+        columns,
+        rows: [
+          [2, 'two again'],
+          [2, 'two last'],
+        ],
+      },
+    ]);
+    expect(await rowsOf('SELECT id, v FROM events ORDER BY id, v')).toEqual([
+      [1, 'new'],
+      [2, 'two last'],
+      [9, 'x'],
+    ]);
+    await expect(write(replace, [{ columns, rows: [[null, 'no key']] }])).rejects.toThrow(
+      'replace cannot identify a row whose conflict.key column "id" is NULL',
+    );
+    await expect(write(replace, [{ columns: [columns[1]], rows: [['no id']] }])).rejects.toThrow(
+      'conflict.key column "id" is not among the incoming columns',
+    );
+  });
+
+  it('refuses replace without conflict.key', () => {
+    const create = () => postgresqlOutput.create({ connection, write: { table: 't', mode: 'replace' } }, ctx);
+    expect(create).toThrow(FieldError);
+    expect(create).toThrow('replace needs the key columns that identify a row');
+    expect(() => postgresqlOutput.create({ connection, write: { table: 't', mode: 'upsert' } }, ctx)).toThrow(
+      'upsert needs the key columns that identify a row',
+    );
+  });
+
   it('truncate_insert replaces the rows, running pre_sql first and post_sql last', async () => {
     await db.query(`CREATE TABLE daily (day date, n int); INSERT INTO daily VALUES ('2020-01-01', 1);
       CREATE TABLE audit (step text, at_rows bigint)`);

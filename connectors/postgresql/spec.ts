@@ -22,6 +22,7 @@ export const PostgresqlInputSchema = serverInputSchema(DEFAULT_PORT);
 export const PostgresqlOutputSchema = serverOutputSchema(DEFAULT_PORT, [
   'insert',
   'upsert',
+  'replace',
   'truncate_insert',
 ]);
 
@@ -69,13 +70,13 @@ export const postgresqlInput = defineInput({
   },
 });
 
-/** `postgresql` output: COPY-based insert, upsert or truncate_insert, creating the table when missing. */
+/** `postgresql` output: COPY-based insert, upsert, replace or truncate_insert, creating the table when missing. */
 export const postgresqlOutput = defineOutput({
   name: 'postgresql',
   category: 'database',
   title: 'PostgreSQL',
   description:
-    'Writes rows into a PostgreSQL table with COPY (insert, upsert by key, or truncate then insert), one transaction per batch, creating the table if needed.',
+    'Writes rows into a PostgreSQL table with COPY (insert, upsert by key, replace by key, or truncate then insert), one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: PostgresqlOutputSchema,
   examples: [
@@ -85,6 +86,14 @@ export const postgresqlOutput = defineOutput({
         connection,
         write: { table: 'public.orders', mode: 'upsert', batch_size: 5000 },
         conflict: { key: ['order_id'] },
+      },
+    },
+    {
+      title: 'Replace rows by key (the table needs no unique constraint)',
+      config: {
+        connection,
+        write: { table: 'public.prices', mode: 'replace' },
+        conflict: { key: ['sku', 'region'] },
       },
     },
     {

@@ -6,6 +6,7 @@ import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import { SerialQueue } from '../shared/serial-queue';
+import { keyIndexes, refuseNullKeys } from '../shared/sql/keys';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
 import { connectPostgres, isTransientPgError, needsNewPgConnection, pgErrorMessage } from './connection';
@@ -13,12 +14,12 @@ import { copyEncoders, copyTextChunks } from './copy-text';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { PG_TYPES } from './types';
 
-export type PostgresWriteMode = 'insert' | 'upsert' | 'truncate_insert';
+export type PostgresWriteMode = 'insert' | 'upsert' | 'replace' | 'truncate_insert';
 
 /** Everything the PostgreSQL writer needs, resolved from the config. */
 export type PostgresWriteOptions = ServerWriteOptions<PostgresWriteMode>;
 
-/** A per-transaction table: it only ever lives inside one upsert transaction. */
+/** A per-transaction table: it only ever lives inside one upsert or replace transaction. */
 const STAGING = quoteIdent('fustgo_staging');
 
 const columnList = (columns: Column[]) => columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -57,6 +58,28 @@ export function upsertSql(table: string, columns: Column[], key: string[]): stri
   );
 }
 
+/**
+ * Deletes the table's rows whose key is among the staged rows (the first half of replace).
+ * A NULL key matches nothing, as in a unique constraint.
+ */
+export function replaceDeleteSql(table: string, key: string[]): string {
+  const match = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+  return `DELETE FROM ${quoteQualifiedName(table)} t USING ${STAGING} s WHERE ${match}`;
+}
+
+/**
+ * Inserts the staged rows (the second half of replace), the last staged row per key only, as
+ * upsert keeps it: a key repeated in one slice ends up once, with its later values.
+ */
+export function replaceInsertSql(table: string, columns: Column[], key: string[]): string {
+  const names = columnList(columns);
+  const keys = key.map(quoteIdent).join(', ');
+  return (
+    `INSERT INTO ${quoteQualifiedName(table)} (${names}) ` +
+    `SELECT DISTINCT ON (${keys}) ${names} FROM ${STAGING} ORDER BY ${keys}, ctid DESC`
+  );
+}
+
 /** Streams rows into a COPY … FROM STDIN in ~64 KB chunks. */
 async function copyRows(client: Client, target: string, columns: Column[], rows: Row[]): Promise<void> {
   const chunks = copyTextChunks(rows, copyEncoders(columns));
@@ -65,7 +88,8 @@ async function copyRows(client: Client, target: string, columns: Column[], rows:
 
 /**
  * Writes batches into one table over one connection, opened on the first write: COPY for
- * inserts, COPY into a staging table + INSERT … ON CONFLICT for upserts, one transaction per
+ * inserts, COPY into a staging table + INSERT … ON CONFLICT for upserts (+ DELETE … USING and
+ * INSERT … SELECT for replace), one transaction per
  * `batchSize` rows. Lanes are serialised through a queue: one connection runs one statement at a time.
  */
 export class PostgresWriter implements Output {
@@ -139,10 +163,9 @@ export class PostgresWriter implements Output {
       this.tableChecked = true;
     }
     const { mode, batchSize, table, conflictKey } = this.options;
-    if (mode === 'upsert') {
-      const missing = conflictKey.filter((k) => !batch.columns.some((c) => c.name === k));
-      if (missing.length > 0)
-        throw new Error(`conflict.key column "${missing[0]}" is not among the incoming columns`);
+    if (mode === 'upsert' || mode === 'replace') {
+      const indexes = keyIndexes(batch.columns, conflictKey);
+      if (mode === 'replace') refuseNullKeys(batch.rows, indexes, conflictKey);
     }
     for (let i = 0; i < batch.rows.length; i += batchSize) {
       const rows = batch.rows.slice(i, i + batchSize);
@@ -150,13 +173,19 @@ export class PostgresWriter implements Output {
       await withRetry(async () => {
         const client = await this.session();
         await this.inTransaction(client, async () => {
-          if (mode !== 'upsert') return copyRows(client, quoteQualifiedName(table), batch.columns, rows);
+          if (mode !== 'upsert' && mode !== 'replace')
+            return copyRows(client, quoteQualifiedName(table), batch.columns, rows);
           await client.query(
             `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
               `SELECT ${columnList(batch.columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
           );
           await copyRows(client, STAGING, batch.columns, rows);
-          await client.query(upsertSql(table, batch.columns, conflictKey));
+          if (mode === 'upsert') {
+            await client.query(upsertSql(table, batch.columns, conflictKey));
+            return;
+          }
+          await client.query(replaceDeleteSql(table, conflictKey));
+          await client.query(replaceInsertSql(table, batch.columns, conflictKey));
         });
       }, this.retryOptions());
       this.rowsCommitted += rows.length;

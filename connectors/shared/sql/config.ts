@@ -52,6 +52,16 @@ export function selectSql(
   return `SELECT ${columns} FROM ${quoteTable(query.table)}${where}`;
 }
 
+/** What each write mode does, for the schema description of the modes a connector offers. */
+const MODE_DESCRIPTIONS: Record<string, string> = {
+  insert: 'insert adds rows',
+  upsert: 'upsert inserts or updates rows by conflict.key (the key needs a primary key or unique constraint)',
+  replace:
+    'replace deletes the rows whose conflict.key is among the batch_size rows being written, then inserts them, in one transaction ' +
+    '(unlike upsert it works without a unique constraint on the key, and columns the rows do not carry get their defaults)',
+  truncate_insert: 'truncate_insert empties the table first',
+};
+
 /** Where and how rows are written. `modes` lists what the connector supports, the first being the default. */
 export function sqlWriteSchema(modes: [string, ...string[]]) {
   return Type.Object(
@@ -64,8 +74,7 @@ export function sqlWriteSchema(modes: [string, ...string[]]) {
         Type.Union(
           modes.map((m) => Type.Literal(m)),
           {
-            description:
-              'insert adds rows; upsert inserts or updates rows by conflict.key; truncate_insert empties the table first.',
+            description: `${modes.map((m) => MODE_DESCRIPTIONS[m] ?? m).join('; ')}.`,
             default: modes[0],
           },
         ),
@@ -84,7 +93,7 @@ export function sqlWriteSchema(modes: [string, ...string[]]) {
   );
 }
 
-/** The key that identifies a row: for upsert, and the primary key of a created table. */
+/** The key that identifies a row: for upsert and replace, and the primary key of a created table. */
 export const ConflictSchema = Type.Object(
   {
     key: Type.Array(Type.String({ minLength: 1 }), {
@@ -92,7 +101,10 @@ export const ConflictSchema = Type.Object(
       description: 'Columns identifying a row.',
     }),
   },
-  { additionalProperties: false, description: 'Upsert key; also the primary key of a created table.' },
+  {
+    additionalProperties: false,
+    description: 'Upsert / replace key; also the primary key of a created table.',
+  },
 );
 
 /** Connection to a database server. */
@@ -143,7 +155,10 @@ export interface SqlWriteSettings<M extends string> {
   postSql: string[];
 }
 
-/** Resolves `write`, `conflict` and `pre_sql`/`post_sql`; an upsert without a key is a config error. */
+/** Modes that find the target rows by conflict.key: without a key they are a config error. */
+const KEYED_MODES = new Set(['upsert', 'replace']);
+
+/** Resolves `write`, `conflict` and `pre_sql`/`post_sql`; an upsert or replace without a key is a config error. */
 export function sqlWriteSettings<M extends string>(config: {
   write: { table: string; mode?: string; batch_size?: number; create_table?: boolean };
   conflict?: { key: string[] };
@@ -152,8 +167,8 @@ export function sqlWriteSettings<M extends string>(config: {
 }): SqlWriteSettings<M> {
   const mode = (config.write.mode ?? 'insert') as M;
   const conflictKey = config.conflict?.key ?? [];
-  if (mode === 'upsert' && conflictKey.length === 0)
-    throw new FieldError('conflict.key', 'upsert needs the key columns that identify a row');
+  if (KEYED_MODES.has(mode) && conflictKey.length === 0)
+    throw new FieldError('conflict.key', `${mode} needs the key columns that identify a row`);
   return {
     table: config.write.table,
     mode,

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { deleteSqlParts, insertStatements, lastRowPerKey } from './writer';
+
+describe('mysql replace statements', () => {
+  it('deletes by a one-column or a composite key, in statements under the budget', () => {
+    expect(insertStatements(deleteSqlParts('db.t', ['id']), ['1', '2'], 1000)).toEqual([
+      'DELETE FROM `db`.`t` WHERE `id` IN (1, 2)',
+    ]);
+    const parts = deleteSqlParts('t', ['a', 'b']);
+    const tuples = Array.from({ length: 10 }, (_, i) => `(${i}, 'x')`);
+    const statements = insertStatements(parts, tuples, 80);
+    expect(statements.length).toBeGreaterThan(1);
+    expect(statements.every((s) => s.length <= 80)).toBe(true);
+    expect(statements[0]).toMatch(/^DELETE FROM `t` WHERE \(`a`, `b`\) IN \(\(0, 'x'\), /);
+    expect(statements.join(' ').match(/\(\d, 'x'\)/g)).toHaveLength(10);
+  });
+
+  it('keeps the last row per key, in the order the rows came', () => {
+    expect(lastRowPerKey(['r1', 'r2', 'r3', 'r4'], ['1', '2', '1', '3'])).toEqual({
+      tuples: ['r2', 'r3', 'r4'],
+      keyTuples: ['2', '1', '3'],
+    });
+    const unique = { tuples: ['r1', 'r2'], keyTuples: ['1', '2'] };
+    expect(lastRowPerKey(unique.tuples, unique.keyTuples)).toEqual(unique);
+  });
+});
