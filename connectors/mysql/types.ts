@@ -200,29 +200,38 @@ function digits2(raw: Uint8Array, at: number): number {
 }
 
 /**
- * DATETIME / TIMESTAMP bytes (`YYYY-MM-DD HH:MM:SS[.ffffff]`, in UTC for this session) → Date,
- * milliseconds kept; `null` for a zero date (month or day 00). Read straight from the bytes:
- * no string per value, and 3x faster than parsing an ISO string.
+ * Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil):
+ * plain arithmetic, several times cheaper than `Date.UTC` on the read path.
  */
-export function dateTimeFromBytes(raw: Uint8Array): Date | null {
-  const month = digits2(raw, 5);
-  const day = digits2(raw, 8);
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/**
+ * DATETIME / TIMESTAMP bytes (`YYYY-MM-DD HH:MM:SS[.ffffff]`, in UTC for this session) between
+ * `start` and `end` → Date, milliseconds kept; `null` for a zero date (month or day 00). Read
+ * straight from the packet: no string per value.
+ */
+export function dateTimeFromBytes(raw: Uint8Array, start = 0, end = raw.length): Date | null {
+  const month = digits2(raw, start + 5);
+  const day = digits2(raw, start + 8);
   if (month === 0 || day === 0) return null;
-  const hasTime = raw.length >= 19;
-  let ms = 0;
+  const length = end - start;
+  let ms = daysFromCivil(digits2(raw, start) * 100 + digits2(raw, start + 2), month, day) * 86_400_000;
+  if (length >= 19)
+    ms +=
+      digits2(raw, start + 11) * 3_600_000 +
+      digits2(raw, start + 14) * 60_000 +
+      digits2(raw, start + 17) * 1000;
   // Fraction digits after the point: the first three are milliseconds.
-  for (let i = 20, scale = 100; i < raw.length && i < 23; i++, scale /= 10) ms += (raw[i] - ZERO) * scale;
-  return new Date(
-    Date.UTC(
-      digits2(raw, 0) * 100 + digits2(raw, 2),
-      month - 1,
-      day,
-      hasTime ? digits2(raw, 11) : 0,
-      hasTime ? digits2(raw, 14) : 0,
-      hasTime ? digits2(raw, 17) : 0,
-      ms,
-    ),
-  );
+  for (let i = start + 20, scale = 100; i < end && i < start + 23; i++, scale /= 10)
+    ms += (raw[i] - ZERO) * scale;
+  return new Date(ms);
 }
 
 /** DATETIME / TIMESTAMP text in UTC → Date (see `dateTimeFromBytes`). */
@@ -233,11 +242,11 @@ export function parseUtcDateTime(text: string): Date {
 }
 
 /** A decimal integer written in ASCII (the text protocol's INT values), without a string per value. */
-export function intFromBytes(raw: Uint8Array): number {
-  let i = raw[0] === 45 ? 1 : 0; // '-'
+export function intFromBytes(raw: Uint8Array, start = 0, end = raw.length): number {
+  const negative = raw[start] === 45; // '-'
   let n = 0;
-  for (; i < raw.length; i++) n = n * 10 + (raw[i] - ZERO);
-  return raw[0] === 45 ? -n : n;
+  for (let i = negative ? start + 1 : start; i < end; i++) n = n * 10 + (raw[i] - ZERO);
+  return negative ? -n : n;
 }
 
 /** A Date as DATETIME text in UTC: `YYYY-MM-DD HH:MM:SS.mmm`. */
@@ -248,12 +257,15 @@ export function formatUtcDateTime(date: Date): string {
 }
 
 /** A BIT value: big-endian bytes → unsigned integer. */
-function bitsToBigInt(raw: Buffer): bigint {
-  return raw.length === 0 ? 0n : BigInt(`0x${raw.toString('hex')}`);
+function bitsToBigInt(raw: Buffer, start: number, end: number): bigint {
+  return end === start ? 0n : BigInt(`0x${raw.toString('hex', start, end)}`);
 }
 
-/** Turns one non-NULL raw value into its logical value; `null` for a zero date. */
-export type ValueDecoder = (raw: Buffer) => unknown;
+/**
+ * Turns one non-NULL raw value, the bytes `start`..`end` of `raw`, into its logical value; `null`
+ * for a zero date. `raw` is the driver's packet buffer, so decoders never keep a view of it.
+ */
+export type ValueDecoder = (raw: Buffer, start: number, end: number) => unknown;
 
 /**
  * The decoder for a column. Raw values are the text protocol's bytes: numbers and dates as ASCII
@@ -261,42 +273,42 @@ export type ValueDecoder = (raw: Buffer) => unknown;
  */
 export function valueDecoder(meta: MysqlColumnMeta, type: LogicalType, onZeroDate: () => void): ValueDecoder {
   if (meta.columnType === FieldType.BIT)
-    return type === 'bigint' ? bitsToBigInt : (raw) => Number(bitsToBigInt(raw));
-  const ascii = (raw: Buffer) => raw.toString('latin1');
+    return type === 'bigint' ? bitsToBigInt : (raw, start, end) => Number(bitsToBigInt(raw, start, end));
+  const ascii = (raw: Buffer, start: number, end: number) => raw.toString('latin1', start, end);
   switch (type) {
     case 'int':
       return intFromBytes;
     case 'float':
-      return (raw) => Number(ascii(raw));
+      return (raw, start, end) => Number(ascii(raw, start, end));
     case 'bigint':
-      return (raw) => BigInt(ascii(raw));
+      return (raw, start, end) => BigInt(ascii(raw, start, end));
     case 'bool':
-      return (raw) => ascii(raw) !== '0';
+      return (raw, start, end) => end - start !== 1 || raw[start] !== ZERO;
     case 'decimal':
     case 'time':
       return ascii;
     case 'date':
-      return (raw) => {
-        const text = ascii(raw);
+      return (raw, start, end) => {
+        const text = ascii(raw, start, end);
         if (!isZeroDate(text)) return text;
         onZeroDate();
         return null;
       };
     case 'timestamp':
     case 'timestamptz':
-      return (raw) => {
-        const date = dateTimeFromBytes(raw);
+      return (raw, start, end) => {
+        const date = dateTimeFromBytes(raw, start, end);
         if (date === null) onZeroDate();
         return date;
       };
     case 'json':
-      return (raw) => JSON.parse(raw.toString('utf8')) as unknown;
-    // A copy: the raw bytes are a view into the driver's packet buffer.
+      return (raw, start, end) => JSON.parse(raw.toString('utf8', start, end)) as unknown;
+    // A copy: the packet buffer is the driver's and is reused.
     case 'bytes':
-      return (raw) => Buffer.from(raw);
+      return (raw, start, end) => Buffer.from(raw.subarray(start, end));
     case 'string':
     case 'uuid':
-      return (raw) => raw.toString('utf8');
+      return (raw, start, end) => raw.toString('utf8', start, end);
   }
 }
 

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Column, Row } from '../../src-main/engine/batch';
 import { isoUtc, toJsonSafe } from '../shared/values';
 
@@ -54,14 +57,32 @@ export function* copyTextChunks(
   chunkChars = 65_536,
 ): Generator<string> {
   let chunk = '';
+  const last = encoders.length - 1;
   for (const row of rows) {
-    let line = encoders[0](row[0]);
-    for (let i = 1; i < encoders.length; i++) line += `\t${encoders[i](row[i])}`;
-    chunk += `${line}\n`;
+    // Appended value by value: no string per row to build and then copy into the chunk.
+    for (let i = 0; i < last; i++) chunk += encoders[i](row[i]) + '\t';
+    chunk += encoders[last](row[last]) + '\n';
     if (chunk.length >= chunkChars) {
       yield chunk;
       chunk = '';
     }
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/**
+ * Sends rows as COPY text into a COPY … FROM STDIN stream and resolves once PostgreSQL has
+ * taken them. Chunks are written directly, waiting only when the socket is full: a
+ * `Readable.from` pipeline around the generator cost more than the formatting itself.
+ */
+export async function sendCopyText(copy: Writable, rows: Row[], encoders: CopyEncoder[]): Promise<void> {
+  const done = finished(copy);
+  // Keeps an early failure (a bad value, a lost connection) from surfacing as an unhandled rejection.
+  done.catch(() => undefined);
+  for (const chunk of copyTextChunks(rows, encoders)) {
+    if (copy.destroyed) break;
+    if (!copy.write(chunk)) await Promise.race([once(copy, 'drain'), done]);
+  }
+  copy.end();
+  await done;
 }
