@@ -1,0 +1,281 @@
+import { escape, type Connection, type FieldPacket } from 'mysql2';
+import type { SqlConnection } from '../shared/sql/config';
+import {
+  sizeOf,
+  type ColumnInfo,
+  type ForeignKeyInfo,
+  type IndexInfo,
+  type Introspector,
+  type TableInfo,
+  type TableSchema,
+} from '../shared/sql/introspection';
+import { connectMysql, describeTarget, endConnection, errorMessage } from './connection';
+import { quoteTableName, splitTableName } from './identifiers';
+import { FieldType, logicalFromMeta, type MysqlColumnMeta } from './types';
+
+const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
+
+const TABLES_SQL = `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_ROWS, TABLE_COMMENT
+  FROM information_schema.TABLES WHERE TABLE_TYPE <> 'SEQUENCE'`;
+
+interface TableRow {
+  TABLE_SCHEMA: string;
+  TABLE_NAME: string;
+  TABLE_TYPE: string;
+  TABLE_ROWS: number | null;
+  TABLE_COMMENT: string | null;
+}
+
+interface ColumnRow {
+  COLUMN_NAME: string;
+  COLUMN_TYPE: string;
+  IS_NULLABLE: string;
+  COLUMN_DEFAULT: string | null;
+  EXTRA: string;
+  DATETIME_PRECISION: number | null;
+  COLUMN_COMMENT: string;
+}
+
+interface IndexRow {
+  INDEX_NAME: string;
+  NON_UNIQUE: number | string;
+  COLUMN_NAME: string | null;
+}
+
+interface ForeignKeyRow {
+  CONSTRAINT_NAME: string;
+  COLUMN_NAME: string;
+  REFERENCED_TABLE_SCHEMA: string;
+  REFERENCED_TABLE_NAME: string;
+  REFERENCED_COLUMN_NAME: string;
+  UPDATE_RULE: string;
+  DELETE_RULE: string;
+}
+
+/** The driver's column definition as the type map reads it (as the reader builds it). */
+function metaFromField(field: FieldPacket): MysqlColumnMeta {
+  return {
+    name: field.name,
+    columnType: field.columnType ?? field.type ?? FieldType.VAR_STRING,
+    flags: typeof field.flags === 'number' ? field.flags : 0,
+    characterSet: field.characterSet ?? 0,
+    columnLength: field.columnLength ?? field.length ?? 0,
+    decimals: field.decimals,
+    extendedTypeName: field.extendedTypeName,
+    extendedFormat: field.extendedFormat,
+  };
+}
+
+/**
+ * COLUMN_TYPE without the display width MariaDB and older MySQL give integers (`bigint(20)
+ * unsigned` → `bigint unsigned`, as MySQL 8 spells it): it changes nothing stored. TINYINT(1)
+ * keeps it, as it means BOOLEAN.
+ */
+export function withoutDisplayWidth(columnType: string): string {
+  return columnType.replace(
+    /^(tinyint|smallint|mediumint|int|integer|bigint)\((\d+)\)/i,
+    (whole, name: string, width: string) =>
+      name.toLowerCase() === 'tinyint' && width === '1' ? whole : name,
+  );
+}
+
+const NUMERIC_DATA =
+  /^(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|bit|year)\b/i;
+
+/**
+ * The default as an SQL expression. MariaDB gives one already (`'abc'`, `1.50`, `current_timestamp()`,
+ * and `NULL` for no default); MySQL 8 gives a string's raw text, and marks expressions DEFAULT_GENERATED.
+ */
+function defaultExpression(row: ColumnRow, mariadb: boolean): string | undefined {
+  const value = row.COLUMN_DEFAULT;
+  if (value === null || (mariadb && value === 'NULL')) return undefined;
+  if (mariadb || /DEFAULT_GENERATED/i.test(row.EXTRA) || NUMERIC_DATA.test(row.COLUMN_TYPE)) return value;
+  return escape(value);
+}
+
+function ruleOf(rule: string): string | undefined {
+  // InnoDB checks at once, so RESTRICT and NO ACTION are the same, and the default.
+  return rule === 'RESTRICT' || rule === 'NO ACTION' ? undefined : rule;
+}
+
+function tableInfo(row: TableRow): TableInfo {
+  const kind = /VIEW/.test(row.TABLE_TYPE) ? 'view' : 'table';
+  return {
+    schema: row.TABLE_SCHEMA,
+    name: row.TABLE_NAME,
+    kind,
+    ...(kind === 'table' && row.TABLE_ROWS !== null ? { rowEstimate: Number(row.TABLE_ROWS) } : {}),
+    // A view's comment is the word VIEW.
+    ...(kind === 'table' && row.TABLE_COMMENT ? { comment: row.TABLE_COMMENT } : {}),
+  };
+}
+
+/** Rows in order, consecutive rows with the same `key` together. */
+function groupBy<R>(rows: R[], key: (row: R) => string): R[][] {
+  const groups = new Map<string, R[]>();
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  return [...groups.values()];
+}
+
+/**
+ * MySQL / MariaDB's catalog, from information_schema. A table's logical column types come from
+ * the result metadata of `SELECT * … LIMIT 0`, through the same type map the reader uses, so
+ * they are the types a read gives; the rest from COLUMNS, STATISTICS and the foreign key views.
+ */
+export class MysqlIntrospector implements Introspector {
+  readonly databaseTerm = 'databases';
+  private connection: Promise<{ connection: Connection; mariadb: boolean }> | undefined;
+
+  constructor(private readonly config: SqlConnection) {}
+
+  async listDatabases(): Promise<string[]> {
+    const rows = await this.query<{ SCHEMA_NAME: string }>(
+      `SELECT SCHEMA_NAME FROM information_schema.SCHEMATA
+        WHERE SCHEMA_NAME NOT IN (${SYSTEM_DATABASES.map((d) => escape(d)).join(', ')}) ORDER BY 1`,
+    );
+    return rows.map((r) => r.SCHEMA_NAME);
+  }
+
+  async listTables(database?: string): Promise<TableInfo[]> {
+    const schema = database === undefined ? 'DATABASE()' : escape(database);
+    const rows = await this.query<TableRow>(`${TABLES_SQL} AND TABLE_SCHEMA = ${schema} ORDER BY TABLE_NAME`);
+    return rows.map(tableInfo);
+  }
+
+  async describeTable(name: string): Promise<TableSchema> {
+    const { database, table } = splitTableName(name);
+    const schema = database === undefined ? 'DATABASE()' : escape(database);
+    const whereIn = (alias: string) =>
+      `${alias}TABLE_SCHEMA = ${schema} AND ${alias}TABLE_NAME = ${escape(table)}`;
+    const where = whereIn('');
+    const [found] = await this.query<TableRow>(`${TABLES_SQL} AND ${where}`);
+    if (!found) throw new Error(`table "${name}" not found in MySQL at ${describeTarget(this.config)}`);
+    const { mariadb } = await this.session();
+    const [columns, fields, indexes, foreignKeys] = await Promise.all([
+      this.query<ColumnRow>(
+        `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, DATETIME_PRECISION, COLUMN_COMMENT
+          FROM information_schema.COLUMNS WHERE ${where} ORDER BY ORDINAL_POSITION`,
+      ),
+      this.fields(`SELECT * FROM ${quoteTableName(name)} LIMIT 0`),
+      this.query<IndexRow>(
+        `SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS
+          WHERE ${where} ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`,
+      ),
+      this.query<ForeignKeyRow>(
+        `SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME,
+            k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+          FROM information_schema.KEY_COLUMN_USAGE k
+            JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA
+              AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+          WHERE ${whereIn('k.')} AND k.REFERENCED_TABLE_NAME IS NOT NULL
+          ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
+      ),
+    ]);
+    const metas = new Map(fields.map((f) => [f.name, metaFromField(f)]));
+    const indexGroups = groupBy(indexes, (r) => r.INDEX_NAME);
+    const primary = indexGroups.find((g) => g[0].INDEX_NAME === 'PRIMARY');
+    return {
+      table: tableInfo(found),
+      columns: columns.map((row) => this.columnInfo(row, metas.get(row.COLUMN_NAME), mariadb)),
+      primaryKey: primary?.map((r) => r.COLUMN_NAME ?? '') ?? [],
+      // A functional index (MySQL 8) has no column name: no column list to give.
+      indexes: indexGroups
+        .filter((g) => g !== primary && g.every((r) => r.COLUMN_NAME !== null))
+        .map((g): IndexInfo => ({
+          name: g[0].INDEX_NAME,
+          columns: g.map((r) => r.COLUMN_NAME ?? ''),
+          unique: Number(g[0].NON_UNIQUE) === 0,
+        })),
+      foreignKeys: groupBy(foreignKeys, (r) => r.CONSTRAINT_NAME).map((g): ForeignKeyInfo => {
+        const onDelete = ruleOf(g[0].DELETE_RULE);
+        const onUpdate = ruleOf(g[0].UPDATE_RULE);
+        return {
+          name: g[0].CONSTRAINT_NAME,
+          columns: g.map((r) => r.COLUMN_NAME),
+          refSchema: g[0].REFERENCED_TABLE_SCHEMA,
+          refTable: g[0].REFERENCED_TABLE_NAME,
+          refColumns: g.map((r) => r.REFERENCED_COLUMN_NAME),
+          ...(onDelete ? { onDelete } : {}),
+          ...(onUpdate ? { onUpdate } : {}),
+        };
+      }),
+    };
+  }
+
+  async close(): Promise<void> {
+    const session = this.connection;
+    this.connection = undefined;
+    await session?.then(({ connection }) => endConnection(connection)).catch(() => undefined);
+  }
+
+  private columnInfo(row: ColumnRow, meta: MysqlColumnMeta | undefined, mariadb: boolean): ColumnInfo {
+    const type = meta ? logicalFromMeta(meta) : 'string';
+    const columnType = withoutDisplayWidth(row.COLUMN_TYPE);
+    // MariaDB's JSON is a LONGTEXT with a json_valid check; the metadata says what it is.
+    const nativeType = type === 'json' && /^longtext$/i.test(columnType) ? 'json' : columnType;
+    const generated = /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(row.EXTRA);
+    const defaultValue = generated ? undefined : defaultExpression(row, mariadb);
+    const size = sizeOf(type, nativeType);
+    if (
+      row.DATETIME_PRECISION !== null &&
+      (type === 'time' || type === 'timestamp' || type === 'timestamptz')
+    )
+      size.precision = Number(row.DATETIME_PRECISION);
+    return {
+      name: row.COLUMN_NAME,
+      nativeType,
+      type,
+      nullable: row.IS_NULLABLE === 'YES',
+      ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+      ...(row.COLUMN_COMMENT ? { comment: row.COLUMN_COMMENT } : {}),
+      generated,
+      autoIncrement: /\bauto_increment\b/i.test(row.EXTRA),
+      ...size,
+    };
+  }
+
+  private session(): Promise<{ connection: Connection; mariadb: boolean }> {
+    this.connection ??= (async () => {
+      const connection = await connectMysql(this.config);
+      try {
+        const [row] = await this.run<{ version: string }[]>(connection, 'SELECT VERSION() AS version');
+        return { connection, mariadb: /mariadb/i.test(row.version) };
+      } catch (error) {
+        connection.destroy();
+        throw error;
+      }
+    })().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
+  }
+
+  private async query<R>(sql: string): Promise<R[]> {
+    const { connection } = await this.session();
+    return this.run<R[]>(connection, sql);
+  }
+
+  /** The result columns of a query (for `LIMIT 0`: the table's, without reading a row). */
+  private async fields(sql: string): Promise<FieldPacket[]> {
+    const { connection } = await this.session();
+    return new Promise((resolve, reject) =>
+      connection.query({ sql }, (err, _rows, fields) => (err ? reject(this.failure(err)) : resolve(fields))),
+    );
+  }
+
+  private run<T>(connection: Connection, sql: string): Promise<T> {
+    return new Promise((resolve, reject) =>
+      connection.query({ sql }, (err, rows) => (err ? reject(this.failure(err)) : resolve(rows as T))),
+    );
+  }
+
+  private failure(error: unknown): Error {
+    return new Error(
+      `cannot read the catalog of MySQL at ${describeTarget(this.config)}: ${errorMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
