@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isTransientMysqlError, needsNewMysqlConnection } from './connection';
+import {
+  ChangedValueError,
+  isMysqlDataError,
+  isTransientMysqlError,
+  mysqlRowErrorMessage,
+  needsNewMysqlConnection,
+} from './connection';
 
 const withCode = (message: string, fields: Record<string, unknown>) =>
   Object.assign(new Error(message), fields);
@@ -18,5 +24,24 @@ describe('transient error classification', () => {
       expect(isTransientMysqlError(wrapped(withCode('x', { errno }))), String(errno)).toBe(false);
     expect(needsNewMysqlConnection(withCode('x', { errno: 1213 }))).toBe(false);
     expect(needsNewMysqlConnection(withCode('x', { code: 'PROTOCOL_CONNECTION_LOST' }))).toBe(true);
+  });
+});
+
+describe('data error classification', () => {
+  it('MySQL: constraint and value errors and refused rounding are the rows’ fault; the rest is not', () => {
+    for (const errno of [1062, 1048, 1406, 1264, 1366, 1292, 1452, 4025, 3819])
+      expect(isMysqlDataError(wrapped(withCode('x', { errno }))), String(errno)).toBe(true);
+    expect(isMysqlDataError(wrapped(new ChangedValueError('a value does not fit its column as sent')))).toBe(
+      true,
+    );
+    for (const errno of [1146, 1064, 1142, 1213, 2013])
+      expect(isMysqlDataError(wrapped(withCode('x', { errno }))), String(errno)).toBe(false);
+    expect(isMysqlDataError(withCode('x', { code: 'ECONNRESET', errno: -104 }))).toBe(false);
+  });
+
+  it('MySQL: a row’s message is the server’s, not the writer’s wrapping', () => {
+    expect(mysqlRowErrorMessage(wrapped(withCode("Column 'name' cannot be null", { errno: 1048 })))).toBe(
+      "Column 'name' cannot be null",
+    );
   });
 });

@@ -129,3 +129,43 @@ export function needsNewMysqlConnection(error: unknown): boolean {
     !errorChain(error).some((e) => SESSION_KEEPING_ERRNOS.has((e as { errno?: number }).errno ?? 0))
   );
 }
+
+/**
+ * The writer's own refusal of a row whose value the server would store changed (it rounds a
+ * 31st decimal with only a warning, even in strict mode): a data error like the server's.
+ */
+export class ChangedValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChangedValueError';
+  }
+}
+
+/**
+ * Server errors caused by the rows' values, so the rows to blame can be found and the rest
+ * written: NOT NULL (1048), duplicate key (1062, 1586, 1557), out of range (1264, 1690), data
+ * truncated or too long (1265, 1406), bad date, number or string (1292, 1366, 1367, 1411), invalid
+ * character for the charset (1300), no default for a missing value (1364), foreign key (1451,
+ * 1452), invalid JSON (3140), CHECK constraint (MySQL 3819, MariaDB 4025).
+ */
+const DATA_ERRNOS = new Set([
+  1048, 1062, 1264, 1265, 1292, 1300, 1364, 1366, 1367, 1406, 1411, 1451, 1452, 1557, 1586, 1690, 3140, 3819,
+  4025,
+]);
+
+function errnoOf(error: unknown): number | undefined {
+  const errno = (error as { errno?: unknown } | null | undefined)?.errno;
+  return typeof errno === 'number' ? errno : undefined;
+}
+
+/** True for a failure caused by the rows' values (see DATA_ERRNOS), anywhere in the cause chain; never a transient one. */
+export function isMysqlDataError(error: unknown): boolean {
+  if (isTransientMysqlError(error)) return false;
+  return errorChain(error).some((e) => e instanceof ChangedValueError || DATA_ERRNOS.has(errnoOf(e) ?? 0));
+}
+
+/** The server's message for one row's error (or the writer's own refusal), without what the writer wrapped around it. */
+export function mysqlRowErrorMessage(error: unknown): string {
+  const own = errorChain(error).find((e) => e instanceof ChangedValueError || errnoOf(e) !== undefined);
+  return errorMessage(own ?? error);
+}

@@ -1,17 +1,21 @@
 import type { Connection } from 'mysql2';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Output } from '../../src-main/engine/component';
+import type { Output, RejectedRow, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import { SerialQueue } from '../shared/serial-queue';
-import { keyIndexes, refuseNullKeys } from '../shared/sql/keys';
+import { writeResult, writeSlices } from '../shared/sql/bisect';
+import { keyIndexes, setAsideNullKeys } from '../shared/sql/keys';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
 import {
+  ChangedValueError,
   connectMysql,
   describeTarget,
   endConnection,
   errorMessage,
+  isMysqlDataError,
   isTransientMysqlError,
+  mysqlRowErrorMessage,
   needsNewMysqlConnection,
   runSql,
   selectValue,
@@ -117,7 +121,7 @@ const CHANGED_VALUE_CODES = new Set([1264, 1265, 1292, 1366]);
 async function refuseChangedValues(connection: Connection): Promise<void> {
   const warnings = (await runSql(connection, 'SHOW WARNINGS')) as [string, number, string][];
   const changed = warnings.find(([, code]) => CHANGED_VALUE_CODES.has(Number(code)));
-  if (changed) throw new Error(`a value does not fit its column as sent: ${changed[2]}`);
+  if (changed) throw new ChangedValueError(`a value does not fit its column as sent: ${changed[2]}`);
 }
 
 interface Prepared {
@@ -143,8 +147,8 @@ export class MysqlWriter implements Output {
 
   constructor(private readonly options: MysqlWriteOptions) {}
 
-  /** Resolves once the batch's transactions are committed. */
-  write(batch: Batch): Promise<void> {
+  /** Resolves once the batch's transactions are committed, with the rows refused for their data. */
+  write(batch: Batch): Promise<WriteResult | undefined> {
     return this.queue.run(() => this.writeBatch(batch));
   }
 
@@ -187,19 +191,37 @@ export class MysqlWriter implements Output {
     }
   }
 
-  private async writeBatch(batch: Batch): Promise<void> {
+  private async writeBatch(batch: Batch): Promise<WriteResult | undefined> {
     if (batch.rows.length === 0) return;
     const connection = await this.connect();
     if (!this.started) await this.start(connection, batch.columns);
     const prepared = this.prepare(batch.columns);
-    if (prepared.replace) refuseNullKeys(batch.rows, prepared.replace.keyIndexes, this.options.conflictKey);
-    for (let i = 0; i < batch.rows.length; i += this.options.batchSize) {
-      const rows = batch.rows.slice(i, i + this.options.batchSize);
-      // One slice is one transaction: rolled back whole on failure, so it can be redone whole
-      // (on a new connection when the old one was lost; pre_sql and TRUNCATE are not run again).
-      await withRetry(async () => this.commitRows(await this.connect(), prepared, rows), this.retryOptions());
-      this.rowsCommitted += rows.length;
-    }
+    let rows = batch.rows;
+    let rejected: RejectedRow[] = [];
+    let indexOf = (index: number) => index;
+    if (prepared.replace)
+      ({ rows, rejected, indexOf } = setAsideNullKeys(
+        rows,
+        prepared.replace.keyIndexes,
+        this.options.conflictKey,
+      ));
+    // One slice is one transaction: rolled back whole on failure, so it can be redone whole (on a
+    // new connection when the old one was lost; pre_sql and TRUNCATE are not run again), or split
+    // to find the rows the server refuses.
+    const refused = await writeSlices(
+      rows,
+      this.options.batchSize,
+      async (slice) => {
+        await withRetry(
+          async () => this.commitRows(await this.connect(), prepared, slice),
+          this.retryOptions(),
+        );
+        this.rowsCommitted += slice.length;
+      },
+      { isDataError: isMysqlDataError, rowMessage: mysqlRowErrorMessage },
+    );
+    for (const { index, error } of refused) rejected.push({ index: indexOf(index), error });
+    return writeResult(rejected);
   }
 
   /** Retries log a warning, and replace the connection unless it survived (a deadlock, a lock wait timeout). */

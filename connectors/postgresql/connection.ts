@@ -86,3 +86,32 @@ export function needsNewPgConnection(error: unknown): boolean {
     !errorChain(error).some((e) => SESSION_KEEPING_SQLSTATES.has(codeOf(e) ?? ''))
   );
 }
+
+/**
+ * True for a failure caused by the rows' values, so the rows to blame can be found and the rest
+ * written: class 22 (data exception: value too long, out of range, invalid input syntax, bad
+ * encoding) and class 23 (integrity constraint: NOT NULL, unique, foreign key, check, exclusion).
+ * A transient error is never one, even inside a data error's chain (it is retried instead).
+ */
+export function isPgDataError(error: unknown): boolean {
+  if (isTransientPgError(error)) return false;
+  return errorChain(error).some((e) => {
+    const code = codeOf(e);
+    return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
+  });
+}
+
+/** `COPY t, line 1, column qty: "…"`: the line is the row's place in its COPY, meaningless once it is alone. */
+const COPY_LINE = /^COPY [^,]+, line \d+(, )?/;
+
+/**
+ * The server's message for one row's error: the message, detail and hint of the driver's error
+ * (not what the writer wrapped around it), and the column from COPY's context.
+ */
+export function pgRowErrorMessage(error: unknown): string {
+  const server = errorChain(error).find((e) => codeOf(e) !== undefined) ?? error;
+  if (!(server instanceof Error)) return String(server);
+  const extra = server as Error & { detail?: string; hint?: string; where?: string };
+  const where = extra.where?.replace(COPY_LINE, '');
+  return [server.message, extra.detail, extra.hint, where].filter(Boolean).join('; ');
+}

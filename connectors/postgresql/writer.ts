@@ -1,16 +1,22 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Output } from '../../src-main/engine/component';
+import type { Output, RejectedRow, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import { SerialQueue } from '../shared/serial-queue';
-import { keyIndexes, refuseNullKeys } from '../shared/sql/keys';
+import { writeResult, writeSlices } from '../shared/sql/bisect';
+import { keyIndexes, setAsideNullKeys } from '../shared/sql/keys';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
-import { connectPostgres, isTransientPgError, needsNewPgConnection, pgErrorMessage } from './connection';
-import { copyEncoders, copyTextChunks } from './copy-text';
+import {
+  connectPostgres,
+  isPgDataError,
+  isTransientPgError,
+  needsNewPgConnection,
+  pgErrorMessage,
+  pgRowErrorMessage,
+} from './connection';
+import { copyEncoders, sendCopyText } from './copy-text';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { PG_TYPES } from './types';
 
@@ -82,8 +88,7 @@ export function replaceInsertSql(table: string, columns: Column[], key: string[]
 
 /** Streams rows into a COPY … FROM STDIN in ~64 KB chunks. */
 async function copyRows(client: Client, target: string, columns: Column[], rows: Row[]): Promise<void> {
-  const chunks = copyTextChunks(rows, copyEncoders(columns));
-  await pipeline(Readable.from(chunks), client.query(copyFrom(copySql(target, columns))));
+  await sendCopyText(client.query(copyFrom(copySql(target, columns))), rows, copyEncoders(columns));
 }
 
 /**
@@ -104,8 +109,8 @@ export class PostgresWriter implements Output {
     this.truncatePending = options.mode === 'truncate_insert';
   }
 
-  /** Resolves once the batch's rows are committed. */
-  write(batch: Batch): Promise<void> {
+  /** Resolves once the batch's rows are committed, with the rows refused for their data. */
+  write(batch: Batch): Promise<WriteResult | undefined> {
     return this.queue.run(() => this.writeBatch(batch));
   }
 
@@ -156,40 +161,52 @@ export class PostgresWriter implements Output {
     await client?.end().catch(() => undefined);
   }
 
-  private async writeBatch(batch: Batch): Promise<void> {
+  private async writeBatch(batch: Batch): Promise<WriteResult | undefined> {
     if (batch.rows.length === 0) return;
     if (!this.tableChecked) {
       await this.ensureTable(await this.session(), batch.columns);
       this.tableChecked = true;
     }
-    const { mode, batchSize, table, conflictKey } = this.options;
+    const { mode, batchSize, conflictKey } = this.options;
+    let rows = batch.rows;
+    let rejected: RejectedRow[] = [];
+    let indexOf = (index: number) => index;
     if (mode === 'upsert' || mode === 'replace') {
       const indexes = keyIndexes(batch.columns, conflictKey);
-      if (mode === 'replace') refuseNullKeys(batch.rows, indexes, conflictKey);
+      if (mode === 'replace') ({ rows, rejected, indexOf } = setAsideNullKeys(rows, indexes, conflictKey));
     }
-    for (let i = 0; i < batch.rows.length; i += batchSize) {
-      const rows = batch.rows.slice(i, i + batchSize);
-      // One slice is one transaction: rolled back whole on failure, so it can be redone whole.
-      await withRetry(async () => {
-        const client = await this.session();
-        await this.inTransaction(client, async () => {
-          if (mode !== 'upsert' && mode !== 'replace')
-            return copyRows(client, quoteQualifiedName(table), batch.columns, rows);
-          await client.query(
-            `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
-              `SELECT ${columnList(batch.columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
-          );
-          await copyRows(client, STAGING, batch.columns, rows);
-          if (mode === 'upsert') {
-            await client.query(upsertSql(table, batch.columns, conflictKey));
-            return;
-          }
-          await client.query(replaceDeleteSql(table, conflictKey));
-          await client.query(replaceInsertSql(table, batch.columns, conflictKey));
-        });
-      }, this.retryOptions());
-      this.rowsCommitted += rows.length;
-    }
+    // One slice is one transaction: rolled back whole on failure, so it can be redone whole, or
+    // split to find the rows the database refuses.
+    const refused = await writeSlices(rows, batchSize, (slice) => this.commitRows(batch.columns, slice), {
+      isDataError: isPgDataError,
+      rowMessage: pgRowErrorMessage,
+    });
+    for (const { index, error } of refused) rejected.push({ index: indexOf(index), error });
+    return writeResult(rejected);
+  }
+
+  /** One transaction of rows, redone after a transient failure. */
+  private async commitRows(columns: Column[], rows: Row[]): Promise<void> {
+    const { mode, table, conflictKey } = this.options;
+    await withRetry(async () => {
+      const client = await this.session();
+      await this.inTransaction(client, async () => {
+        if (mode !== 'upsert' && mode !== 'replace')
+          return copyRows(client, quoteQualifiedName(table), columns, rows);
+        await client.query(
+          `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
+            `SELECT ${columnList(columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
+        );
+        await copyRows(client, STAGING, columns, rows);
+        if (mode === 'upsert') {
+          await client.query(upsertSql(table, columns, conflictKey));
+          return;
+        }
+        await client.query(replaceDeleteSql(table, conflictKey));
+        await client.query(replaceInsertSql(table, columns, conflictKey));
+      });
+    }, this.retryOptions());
+    this.rowsCommitted += rows.length;
   }
 
   /** Retries log a warning, and replace the connection unless it survived (a deadlock, a serialization failure). */

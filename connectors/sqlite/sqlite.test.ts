@@ -6,6 +6,7 @@ import type { ComponentContext } from '../../src-main/engine/component';
 import { readInput, tempContext } from '../shared/test-support';
 import { sqliteInput, sqliteOutput } from './spec';
 import { logicalFromDeclared, SQLITE_TYPES } from './types';
+import { isSqliteDataError } from './writer';
 
 let dir: string;
 let ctx: ComponentContext;
@@ -154,5 +155,43 @@ describe('sqlite connector', () => {
     await expect(readAll({ path: 'missing.db', query: { table: 't' } })).rejects.toThrow(
       `cannot open SQLite database ${path.join(dir, 'missing.db')}`,
     );
+  });
+
+  it('rejects the rows the database refuses and writes the others', async () => {
+    const db = new Database(path.join(dir, 'strict.db'));
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, big BIGINT)');
+    db.close();
+    const output = await sqliteOutput.create(
+      { path: 'strict.db', write: { table: 't', create_table: false, batch_size: 3 } },
+      ctx,
+    );
+    const cols: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'name', type: 'string' },
+      { name: 'big', type: 'bigint' },
+    ];
+    const rows: Row[] = [
+      [1, 'a', 1n],
+      [2, null, 1n],
+      [3, 'c', 2n ** 70n],
+      [1, 'again', 1n],
+      [5, 'e', 1n],
+    ];
+    expect(await output.write({ columns: cols, rows }, 0)).toEqual({
+      rejected: [
+        { index: 1, error: 'NOT NULL constraint failed: t.name' },
+        { index: 2, error: 'The bound string, buffer, or bigint is too big' },
+        { index: 3, error: 'UNIQUE constraint failed: t.id' },
+      ],
+    });
+    expect(await output.close()).toBeUndefined();
+    const back = new Database(path.join(dir, 'strict.db'), { readonly: true });
+    expect(back.prepare('SELECT id FROM t ORDER BY id').pluck().all()).toEqual([1, 5]);
+    back.close();
+    expect(isSqliteDataError(new RangeError('Too few parameter values were provided'))).toBe(false);
+    expect(isSqliteDataError(Object.assign(new Error('no such table: t'), { code: 'SQLITE_ERROR' }))).toBe(
+      false,
+    );
+    expect(isSqliteDataError(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_CHECK' }))).toBe(true);
   });
 });

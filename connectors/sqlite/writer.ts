@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Output } from '../../src-main/engine/component';
+import type { Output, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
+import { writeResult, writeSlices } from '../shared/sql/bisect';
 import { quoteIdent } from './reader';
 import { SQLITE_TYPES, toSqliteValue } from './types';
 
@@ -44,8 +45,28 @@ export function insertSql(
 }
 
 /**
+ * True for a failure caused by the rows' values, so the rows to blame can be found and the rest
+ * written: a constraint (NOT NULL, UNIQUE/PRIMARY KEY, CHECK, FOREIGN KEY, a STRICT table's type,
+ * a trigger's RAISE), a type mismatch, a value too big; and better-sqlite3's refusal to bind a
+ * bigint past 64 bits. Anything else (no such table, read-only, disk full) is not.
+ */
+export function isSqliteDataError(error: unknown): boolean {
+  if (error instanceof RangeError) return /too big/.test(error.message);
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
+  );
+}
+
+function sqliteRowErrorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
  * Writes batches into one table: WAL mode, one transaction per `batchSize` rows with a prepared
- * statement. better-sqlite3 is synchronous, so concurrent lanes are naturally serialised.
+ * statement. better-sqlite3 runs each transaction synchronously, so concurrent lanes never
+ * interleave inside one.
  */
 export class SqliteWriter implements Output {
   private readonly db: Database.Database;
@@ -59,14 +80,20 @@ export class SqliteWriter implements Output {
     this.db.pragma('journal_mode = WAL');
   }
 
-  async write(batch: Batch): Promise<void> {
+  /** Writes the batch, one transaction per `batchSize` rows; resolves with the rows refused for their data. */
+  async write(batch: Batch): Promise<WriteResult | undefined> {
     if (batch.rows.length === 0) return;
     const run = this.prepare(batch.columns);
-    for (let i = 0; i < batch.rows.length; i += this.options.batchSize) {
-      const rows = batch.rows.slice(i, i + this.options.batchSize);
-      run(rows);
-      this.rowsCommitted += rows.length;
-    }
+    const rejected = await writeSlices(
+      batch.rows,
+      this.options.batchSize,
+      async (rows) => {
+        run(rows);
+        this.rowsCommitted += rows.length;
+      },
+      { isDataError: isSqliteDataError, rowMessage: sqliteRowErrorMessage },
+    );
+    return writeResult(rejected);
   }
 
   async close(error?: Error): Promise<string | void> {

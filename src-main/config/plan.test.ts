@@ -74,6 +74,34 @@ describe('buildPlan', () => {
     expect([plan.channels, plan.buffer]).toEqual([3, 8]);
   });
 
+  it('reads error_limit and dead_letter, the path relative to the pipeline file', async () => {
+    const file = await ws.write('orders.yaml', text);
+    const load = (set: string[]) => loadAndValidate(file, testRegistry(), { env: {}, set });
+    const checked = await load(['pipeline.error_limit=100', 'pipeline.dead_letter.path=bad/rows.jsonl']);
+    if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+    const plan = await buildPlan(checked.loaded, testRegistry(), { logger, signal });
+    expect([plan.errorLimit, plan.deadLetterPath]).toEqual([{ rows: 100 }, `${ws.dir}/bad/rows.jsonl`]);
+    const percent = await load(['pipeline.error_limit=0.5%']);
+    if (!percent.ok) throw new Error(percent.problems.map(formatProblem).join('\n'));
+    const defaults = await buildPlan(percent.loaded, testRegistry(), { logger, signal });
+    expect([defaults.errorLimit, defaults.deadLetterPath]).toEqual([{ percent: 0.5 }, undefined]);
+    for (const bad of ['-1', '150%', 'some', '1.5'])
+      expect(await load([`pipeline.error_limit=${bad}`])).toMatchObject({
+        ok: false,
+        problems: [
+          {
+            path: 'pipeline.error_limit',
+            message: 'must be a count of rows (100) or a percentage of the rows read ("1%", at most 100%)',
+          },
+        ],
+      });
+    const unknown = await load(['pipeline.dead_letter.file=x']);
+    expect(unknown.ok ? [] : unknown.problems.map(formatProblem)).toEqual([
+      '--set: pipeline.dead_letter: missing required field "path"',
+      '--set: pipeline.dead_letter.file: unknown field (known fields: path)',
+    ]);
+  });
+
   it('turns a FieldError from a factory into a located ConfigErrors', async () => {
     const file = await ws.write('orders.yaml', text.replace('path: out.csv', 'path: "out\\0.csv"'));
     const checked = await loadAndValidate(file, testRegistry(), { env: {} });

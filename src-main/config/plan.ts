@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type {
   ComponentContext,
   ComponentSpec,
@@ -7,6 +8,7 @@ import type {
   Processor,
   ProcessorSpec,
 } from '../engine/component';
+import { parseErrorLimit } from '../engine/rejects';
 import type { PipelinePlan } from '../engine/runtime';
 import { componentFields, type SpecLookup } from './component-fields';
 import type { LoadedConfig } from './load';
@@ -36,7 +38,11 @@ function isFieldError(error: unknown): boolean {
 export async function buildPlan(
   loaded: LoadedConfig,
   registry: SpecLookup,
-  ctx: { logger: Logger; signal: AbortSignal },
+  ctx: {
+    logger: Logger;
+    signal: AbortSignal;
+    /** The job's stored incremental watermark. */ watermark?: string;
+  },
 ): Promise<PipelinePlan> {
   const problems = validatePipeline(loaded, registry);
   if (problems.length > 0) throw new ConfigErrors(problems);
@@ -61,7 +67,8 @@ export async function buildPlan(
   };
   const inputPlace = placed.filter((p) => p.kind === 'input')[0];
   const inputSpec = specFor(inputPlace) as InputSpec;
-  const input = await located(inputPlace, (config) => inputSpec.create(config, context));
+  const inputContext = ctx.watermark === undefined ? context : { ...context, watermark: ctx.watermark };
+  const input = await located(inputPlace, (config) => inputSpec.create(config, inputContext));
   try {
     const processors: { path: string; processor: Processor }[] = [];
     for (const place of placed.filter((p) => p.kind === 'processor')) {
@@ -75,15 +82,27 @@ export async function buildPlan(
     const outputSpec = specFor(outputPlace) as OutputSpec;
     const output = await located(outputPlace, (config) => outputSpec.create(config, context));
     const pipeline = loaded.config.pipeline;
+    // Validated above: a count or a percentage.
+    const errorLimit = parseErrorLimit(pipeline?.error_limit);
+    const deadLetter = pipeline?.dead_letter?.path;
     return {
       input,
       processors,
       output,
       channels: pipeline?.channels ?? 1,
       ...(pipeline?.buffer !== undefined ? { buffer: pipeline.buffer } : {}),
+      ...(errorLimit ? { errorLimit } : {}),
+      ...(deadLetter ? { deadLetterPath: path.resolve(loaded.baseDir, deadLetter) } : {}),
     };
   } catch (error) {
     await input.close?.().catch(() => undefined);
     throw error;
   }
+}
+
+/** The column an incremental input keeps its watermark on (`input.incremental.column`), if any. */
+export function incrementalColumnOf(loaded: LoadedConfig): string | undefined {
+  const incremental = (loaded.config.input as { incremental?: { column?: unknown } } | undefined)
+    ?.incremental;
+  return typeof incremental?.column === 'string' ? incremental.column : undefined;
 }

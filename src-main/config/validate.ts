@@ -4,12 +4,16 @@ import type { ComponentConfig } from '../../src-shared/config/pipeline';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import type { Column } from '../../src-shared/types/logical';
 import { FieldError, silentLogger, type ComponentContext, type ComponentKind } from '../engine/component';
+import { PERCENT_MIN_ROWS } from '../engine/rejects';
 import { closestNames } from '../engine/similar';
 import { childPath, joinPath, pathContains } from './config-path';
 import { checkAgainst, componentFields, type SpecLookup } from './component-fields';
 import type { LoadedConfig } from './load';
 import { problemAt } from './problem';
 import type { SchemaIssue } from './schema-errors';
+
+/** `"1%"`, `"0.5%"`: a percentage from 0 to 100. */
+const ERROR_LIMIT_PERCENT = '^(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)%$';
 
 /** A component section as the top level sees it: a `type` plus fields its own schema checks. */
 const ComponentSection = T.Object({ type: T.String({ minLength: 1 }) }, { additionalProperties: true });
@@ -36,6 +40,32 @@ export const PipelineTopLevel = T.Object(
           channels: T.Optional(T.Integer({ minimum: 1 })),
           buffer: T.Optional(T.Integer({ minimum: 1 })),
           processors: T.Optional(T.Array(ComponentSection)),
+          error_limit: T.Optional(
+            T.Union([T.Integer({ minimum: 0 }), T.String({ pattern: ERROR_LIMIT_PERCENT })], {
+              description:
+                'Rejected rows (refused by the output for their data) the run tolerates before it fails: a count (100), ' +
+                `or a percentage of the rows read ("1%", judged once ${PERCENT_MIN_ROWS} rows were read, and at the end). ` +
+                'Default 0: any rejected row fails the run.',
+              default: 0,
+            }),
+          ),
+          dead_letter: T.Optional(
+            T.Object(
+              {
+                path: T.String({
+                  minLength: 1,
+                  description:
+                    'JSON Lines file rejected rows are appended to (relative to the pipeline file); created with the first rejected row.',
+                }),
+              },
+              {
+                additionalProperties: false,
+                description:
+                  'Where rejected rows go: each line holds the row, the place that refused it, the error, the time and the lane. ' +
+                  'Default: a file per run in the data dir.',
+              },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -168,6 +198,19 @@ function checkColumns(
   return [];
 }
 
+/** The union's branch errors (`must match pattern …`) say less than what the field takes. */
+function errorLimitIssues(issues: SchemaIssue[]): SchemaIssue[] {
+  const at = 'pipeline.error_limit';
+  if (!issues.some((issue) => issue.path === at)) return issues;
+  return [
+    ...issues.filter((issue) => issue.path !== at),
+    {
+      path: at,
+      message: 'must be a count of rows (100) or a percentage of the rows read ("1%", at most 100%)',
+    },
+  ];
+}
+
 /** The sections that make up the chain of components. */
 const CHAIN_SECTIONS = ['input', 'pipeline.processors', 'output'];
 
@@ -176,7 +219,7 @@ const CHAIN_SECTIONS = ['input', 'pipeline.processors', 'output'];
  * fields against its JSON Schema, then processors against the input's static columns.
  */
 export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): ConfigProblem[] {
-  const topLevel = checkAgainst(PipelineTopLevel, loaded.config).issues;
+  const topLevel = errorLimitIssues(checkAgainst(PipelineTopLevel, loaded.config).issues);
   const topLevelProblems = issueProblems(loaded, '', topLevel);
   const problems = [...topLevelProblems];
   const checked: CheckedComponent[] = [];

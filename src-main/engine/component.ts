@@ -1,4 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { Introspector } from '../../connectors/shared/sql/introspection';
 import type { Batch, Column, Row } from './batch';
 
 /**
@@ -29,6 +30,8 @@ export interface ComponentContext {
   logger: Logger;
   /** Aborted when the run is cancelled; long waits should listen to it. */
   signal: AbortSignal;
+  /** The watermark the job's last completed run stored, for inputs that read incrementally. */
+  watermark?: string;
 }
 
 export interface LanePlan {
@@ -44,6 +47,11 @@ export interface Input {
   read(lane: number, lanes: number, signal: AbortSignal): AsyncIterable<Batch>;
   /** Total rows the run will read, when cheaply known (enables progress and ETA). */
   estimateTotal?(): Promise<number | undefined>;
+  /**
+   * For incremental inputs: the watermark to store once the run completed (every write committed),
+   * handed back as `ComponentContext.watermark` to the job's next run.
+   */
+  watermark?(): string | undefined;
   close?(): Promise<void>;
 }
 
@@ -62,9 +70,25 @@ export interface Processor {
   bind(columns: Column[]): BoundProcessor;
 }
 
+/** A row an output refused for its data (a constraint, a value that does not fit), with the database's reason. */
+export interface RejectedRow {
+  /** Index into the written batch's `rows`. */
+  index: number;
+  error: string;
+}
+
+/** What `Output.write` may report besides success: rows it refused, while every other row was written. */
+export interface WriteResult {
+  rejected: RejectedRow[];
+}
+
 export interface Output {
-  /** Resolves once the batch is durably written: that is the acknowledgement checkpoints wait for. */
-  write(batch: Batch, lane: number): Promise<void>;
+  /**
+   * Resolves once the batch is durably written: that is the acknowledgement checkpoints wait for.
+   * An output that can tell bad rows from a bad target resolves with the rows it refused (every
+   * other row written); the run sends them to its dead-letter file. Throwing fails the run.
+   */
+  write(batch: Batch, lane: number): Promise<void | WriteResult>;
   /**
    * Called once after every lane finished (with the error when the run failed): flush and release.
    * May resolve with a note on where the data ended up when the counts alone do not say it,
@@ -101,6 +125,8 @@ interface SpecBase<S extends TSchema> {
   /** JSON Schema of the component's fields, without `type` (validation, editor completion, forms, docs). */
   schema: S;
   examples?: { title: string; config: Record<string, unknown> }[];
+  /** Reads the catalog of the database the config points at (`fustgo inspect`); database components only. */
+  introspect?(config: Static<S>, ctx: ComponentContext): Introspector;
 }
 
 export interface InputSpec<S extends TSchema = TSchema> extends SpecBase<S> {

@@ -9,7 +9,10 @@ import {
   type Logger,
   type Output,
   type Processor,
+  type RejectedRow,
 } from './component';
+import { JsonLinesDeadLetter, LoggedDeadLetter } from './dead-letter';
+import { DEFAULT_ERROR_LIMIT, RejectTracker, type ErrorLimit } from './rejects';
 import { StatsAccumulator, type RunStats } from './stats';
 
 /** Everything a run needs, created from a config by the config module (`buildPlan`). */
@@ -22,6 +25,10 @@ export interface PipelinePlan {
   channels: number;
   /** Batches each channel between two stages holds before the stage before it waits (default 4). */
   buffer?: number;
+  /** Rejected rows tolerated before the run fails (`pipeline.error_limit`; default: not one). */
+  errorLimit?: ErrorLimit;
+  /** The dead-letter file the config names (`pipeline.dead_letter.path`); wins over the host's default. */
+  deadLetterPath?: string;
 }
 
 export interface RunOptions {
@@ -37,12 +44,22 @@ export interface RunOptions {
    * the run waits for it before handing that lane's next batch to the writer's hook.
    */
   onCheckpoint?(lane: number, checkpoint: Checkpoint): void | Promise<void>;
+  /**
+   * Where rejected rows go (JSON Lines, created with the first row) when the config names no
+   * file; the host picks one per run in its data dir. Without either, they are logged as errors.
+   */
+  deadLetterPath?: string;
 }
 
 export interface RunResult extends RunStats {
   status: 'completed' | 'failed' | 'cancelled';
   /** What went wrong, located where possible (`pipeline.processors[1]: …`, `output: …`). */
   error: string | null;
+  /**
+   * For an incremental input, the watermark the host stores for the job's next run: set only when
+   * the run completed, i.e. after every write was committed and the output closed.
+   */
+  watermark?: string;
 }
 
 const DEFAULT_BUFFER = 4;
@@ -128,6 +145,7 @@ interface LaneContext {
   signal: AbortSignal;
   stats: StatsAccumulator;
   bindChain: (columns: Column[]) => BoundChain;
+  rejects: RejectTracker;
   onCheckpoint?: RunOptions['onCheckpoint'];
 }
 
@@ -175,12 +193,19 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
   const write = async () => {
     for await (const batch of processed) {
       if (batch.rows.length > 0) {
+        let rejected: RejectedRow[];
         try {
-          await ctx.plan.output.write(batch, lane);
+          rejected = (await ctx.plan.output.write(batch, lane))?.rejected ?? [];
         } catch (error) {
           throw atStage('output', error);
         }
-        ctx.stats.addWritten(batch.rows.length);
+        const refused = rejected.map(({ index, error }) => {
+          if (!(index >= 0 && index < batch.rows.length))
+            throw atStage('output', new Error(`rejected row ${index} is not in the batch`));
+          return { row: batch.rows[index], error };
+        });
+        ctx.stats.addWritten(batch.rows.length - refused.length);
+        if (refused.length > 0) await ctx.rejects.reject('output', lane, batch.columns, refused);
       }
       if (batch.checkpoint && ctx.onCheckpoint) {
         try {
@@ -233,6 +258,15 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
     ? setInterval(() => report(stats.snapshot()), options.progressIntervalMs ?? DEFAULT_PROGRESS_MS)
     : undefined;
 
+  const deadLetterPath = plan.deadLetterPath ?? options.deadLetterPath;
+  const rejects = new RejectTracker(
+    deadLetterPath ? new JsonLinesDeadLetter(deadLetterPath) : new LoggedDeadLetter(logger),
+    plan.errorLimit ?? DEFAULT_ERROR_LIMIT,
+    stats,
+    logger,
+    deadLetterPath ?? 'the log',
+  );
+
   let estimating: Promise<void> = Promise.resolve();
   try {
     if (!controller.signal.aborted) {
@@ -259,6 +293,7 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
         signal: controller.signal,
         stats,
         bindChain: chainBinder(plan.processors),
+        rejects,
         onCheckpoint: options.onCheckpoint,
       };
       // Cancelled while the input was planning: nothing to start.
@@ -274,6 +309,14 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
     clearInterval(timer);
   }
   await estimating;
+  // A percentage limit is only judged from PERCENT_MIN_ROWS rows on while running.
+  if (!failure && !controller.signal.aborted) {
+    try {
+      rejects.checkAtEnd();
+    } catch (error) {
+      fail(error);
+    }
+  }
 
   let status: RunResult['status'] = failure
     ? 'failed'
@@ -298,6 +341,14 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
   } catch (error) {
     logger.warn('closing the input failed', { error: messageOf(error) });
   }
+  try {
+    for (const note of await rejects.close()) {
+      stats.notes.push(note);
+      logger.info(note);
+    }
+  } catch (error) {
+    logger.error('closing the dead-letter file failed', { error: messageOf(error) });
+  }
 
   const final = stats.final();
   report(final);
@@ -305,7 +356,8 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
   const log = { status, records_read: final.records_read, records_written: final.records_written };
   if (status === 'failed') logger.error(`run failed: ${error}`, log);
   else logger.info(`run ${status}`, log);
-  return { ...final, status, error };
+  const watermark = status === 'completed' ? plan.input.watermark?.() : undefined;
+  return { ...final, status, error, ...(watermark !== undefined ? { watermark } : {}) };
 }
 
 /** Fills in `total` when the input knows it; a failing estimate only costs the ETA. */

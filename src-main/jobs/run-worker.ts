@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { buildPlan, ConfigErrors, formatProblem, loadPipelineText } from '../config/index';
 import type { Logger } from '../engine/component';
 import { defaultRegistry } from '../default-registry';
@@ -75,6 +76,14 @@ function failedResult(error: string): RunResult {
   };
 }
 
+/**
+ * One file per execution, beside the job's own files (`<data dir>/jobs/<job id>/`, which outlives
+ * the job as its output does): `dead-letter/<execution id>.jsonl`, created with the first rejected row.
+ */
+function deadLetterPathOf(start: StartMessage): string {
+  return join(start.data_dir, 'jobs', start.job_id, 'dead-letter', `${start.execution_id}.jsonl`);
+}
+
 /** Loads, validates, plans and runs the config of `start`; never throws. */
 async function execute(start: StartMessage, channel: Channel, signal: AbortSignal): Promise<RunResult> {
   const logger = runLogger(channel);
@@ -90,6 +99,7 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
       progressIntervalMs: PROGRESS_INTERVAL_MS,
       onProgress: (stats) => channel.send({ type: 'progress', stats }),
       onCheckpoint: (lane, checkpoint) => channel.send({ type: 'checkpoint', lane, checkpoint }),
+      deadLetterPath: deadLetterPathOf(start),
     });
   } catch (error) {
     if (error instanceof ConfigErrors) return failedResult(error.message);

@@ -17,6 +17,10 @@ export interface PipelineConfig {
     /** Batches buffered between two stages before the upstream stage waits. */
     buffer?: number;
     processors?: ComponentConfig[];
+    /** Rejected rows tolerated before the run fails: a count, or a percentage of rows read (`"1%"`). Default 0. */
+    error_limit?: number | string;
+    /** The JSON Lines file rejected rows go to (relative to the pipeline file); default a file per run in the data dir. */
+    dead_letter?: { path: string };
   };
   output: ComponentConfig;
 }

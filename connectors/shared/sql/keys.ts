@@ -1,4 +1,5 @@
 import type { Column, Row } from '../../../src-main/engine/batch';
+import type { RejectedRow } from '../../../src-main/engine/component';
 
 /*
  * The conflict key in the rows of a batch, for the modes that find target rows by it
@@ -15,13 +16,31 @@ export function keyIndexes(columns: Column[], key: string[]): number[] {
 }
 
 /**
- * Refuses a row with a NULL key column: replace could not find the row it replaces (NULL equals
- * nothing), and keeping one row per key would silently merge such rows.
+ * Sets aside the rows with a NULL key column, as rejected: replace could not find the row such a
+ * row replaces (NULL equals nothing), and keeping one row per key would silently merge them.
+ * `indexOf` maps an index into the kept `rows` back to the batch.
  */
-export function refuseNullKeys(rows: Row[], indexes: number[], key: string[]): void {
-  for (const row of rows) {
-    const at = indexes.findIndex((i) => row[i] === null || row[i] === undefined);
-    if (at >= 0)
-      throw new Error(`replace cannot identify a row whose conflict.key column "${key[at]}" is NULL`);
-  }
+export function setAsideNullKeys(
+  rows: Row[],
+  indexes: number[],
+  key: string[],
+): { rows: Row[]; rejected: RejectedRow[]; indexOf: (index: number) => number } {
+  const nullAt = (row: Row) => indexes.findIndex((i) => row[i] === null || row[i] === undefined);
+  if (!rows.some((row) => nullAt(row) >= 0)) return { rows, rejected: [], indexOf: (index) => index };
+  const kept: Row[] = [];
+  const positions: number[] = [];
+  const rejected: RejectedRow[] = [];
+  rows.forEach((row, index) => {
+    const at = nullAt(row);
+    if (at < 0) {
+      kept.push(row);
+      positions.push(index);
+    } else {
+      rejected.push({
+        index,
+        error: `replace cannot identify a row whose conflict.key column "${key[at]}" is NULL`,
+      });
+    }
+  });
+  return { rows: kept, rejected, indexOf: (index) => positions[index] };
 }

@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunResult } from '../engine/runtime';
+import { createForkLauncher } from './run-launcher';
+import type { RunMessage } from './run-protocol';
+
+/*
+ * A studio run (the run process, from source) whose output rejects rows: they land in one
+ * JSON Lines file per execution in the job's folder of the data dir, and the run says so.
+ */
+
+const workerPath = fileURLToPath(new URL('./run-worker.ts', import.meta.url));
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'fustgo-run-dl-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const config = `version: 1
+input:
+  type: generate
+  count: 10
+  columns:
+    - { name: id, generator: sequence }
+pipeline:
+  error_limit: 5
+output:
+  type: sqlite
+  path: out.db
+  write: { table: ids, create_table: false }
+`;
+
+describe('run process', () => {
+  it('writes rejected rows to <data dir>/jobs/<job id>/dead-letter/<execution id>.jsonl', async () => {
+    const jobDir = join(dataDir, 'jobs', 'job-1');
+    mkdirSync(jobDir, { recursive: true });
+    const db = new Database(join(jobDir, 'out.db'));
+    db.exec('CREATE TABLE ids (id INTEGER PRIMARY KEY CHECK (id % 4 <> 0))');
+    db.close();
+
+    const handle = createForkLauncher({ workerPath, execArgv: ['--import', 'tsx'] }).launch({
+      type: 'start',
+      execution_id: 'exec-1',
+      job_id: 'job-1',
+      config_yaml: config,
+      file_name: 'ids.yaml',
+      base_dir: jobDir,
+      data_dir: dataDir,
+    });
+    const logs: string[] = [];
+    const result = await new Promise<RunResult>((resolve, reject) => {
+      let last: RunResult | undefined;
+      handle.onMessage((message: RunMessage) => {
+        if (message.type === 'result') last = message.result;
+        if (message.type === 'log') logs.push(`${message.level}: ${message.message}`);
+      });
+      handle.onExit(() => (last ? resolve(last) : reject(new Error('no result'))));
+    });
+
+    const file = join(dataDir, 'jobs', 'job-1', 'dead-letter', 'exec-1.jsonl');
+    expect(result).toMatchObject({ status: 'completed', records_written: 8, records_failed: 2 });
+    expect(result.notes).toEqual([`2 rows rejected by the output were written to ${file}`]);
+    expect(logs).toContain(
+      `warn: output rejected 2 rows (last: CHECK constraint failed: id % 4 <> 0); rejected rows go to ${file} {"lane":0}`,
+    );
+    const rows = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { row: unknown }).row);
+    expect(rows).toEqual([{ id: 4 }, { id: 8 }]);
+  });
+});
