@@ -171,7 +171,7 @@ describe('mysql connector', () => {
     );
     expect(await input.plan(4)).toEqual({
       lanes: 1,
-      note: 'split_key is not supported yet: a MySQL table is read in one lane',
+      note: 'query.split_key is not set: reading in one lane',
     });
     const { batches, rows } = await readInput(input, ctx);
     expect(batches.map((b) => b.rows.length)).toEqual([1000, 1000, 500]);
@@ -286,7 +286,7 @@ describe('mysql connector', () => {
     ]);
   });
 
-  it('replace works on a table without a primary key, and refuses a NULL key', async () => {
+  it('replace works on a table without a primary key, and rejects a row with a NULL key', async () => {
     await sql('CREATE TABLE events (id INT, v VARCHAR(20))');
     await sql("INSERT INTO events VALUES (1, 'old'), (1, 'older'), (9, 'x')");
     const columns: Column[] = [
@@ -328,11 +328,16 @@ describe('mysql connector', () => {
       await rowsOf("SELECT COUNT(*), COUNT(DISTINCT id), SUM(v = 'again') FROM events WHERE id >= 100"),
     ).toEqual([[3000, 3000, '3000']]);
 
-    const failing = await mysqlOutput.create({ connection, ...replace }, ctx);
-    await expect(failing.write({ columns, rows: [[null, 'no key']] }, 0)).rejects.toThrow(
-      'replace cannot identify a row whose conflict.key column "id" is NULL',
-    );
-    await failing.close(new Error('run failed'));
+    const rejecting = await mysqlOutput.create({ connection, ...replace }, ctx);
+    const rows = [
+      [null, 'no key'],
+      [3, 'three'],
+    ];
+    expect(await rejecting.write({ columns, rows }, 0)).toEqual({
+      rejected: [{ index: 0, error: 'replace cannot identify a row whose conflict.key column "id" is NULL' }],
+    });
+    await rejecting.close();
+    expect(await rowsOf('SELECT id, v FROM events WHERE id = 3')).toEqual([[3, 'three']]);
     const create = () => mysqlOutput.create({ connection, write: { table: 't', mode: 'replace' } }, ctx);
     expect(create).toThrow(FieldError);
     expect(create).toThrow('replace needs the key columns that identify a row');
@@ -376,16 +381,16 @@ describe('mysql connector', () => {
       { connection, write: { table: 'strict_ids', batch_size: 2 }, conflict: { key: ['id'] } },
       ctx,
     );
-    await expect(output.write({ columns, rows: [[1], [2], [3], [3]] }, 0)).rejects.toThrow(
-      `cannot write to table "strict_ids" in MySQL database "${DB}": Duplicate entry '3'`,
-    );
+    expect(await output.write({ columns, rows: [[1], [2], [3], [3]] }, 0)).toEqual({
+      rejected: [{ index: 3, error: "Duplicate entry '3' for key 'PRIMARY'" }],
+    });
     expect(await output.close(new Error('run failed'))).toBe(
-      `2 rows were committed to table "strict_ids" in MySQL database "${DB}" before the run stopped`,
+      `3 rows were committed to table "strict_ids" in MySQL database "${DB}" before the run stopped`,
     );
-    expect(await rowsOf('SELECT id FROM strict_ids ORDER BY id')).toEqual([[1], [2]]);
+    expect(await rowsOf('SELECT id FROM strict_ids ORDER BY id')).toEqual([[1], [2], [3]]);
   });
 
-  it('refuses a decimal the column would round, instead of storing another value', async () => {
+  it('rejects a decimal the column would round, instead of storing another value', async () => {
     // An unconstrained decimal (PostgreSQL numeric, SQLite text) gets DECIMAL(65,30): 30 decimals at most.
     const columns: Column[] = [
       { name: 'id', type: 'int' },
@@ -396,8 +401,8 @@ describe('mysql connector', () => {
       ctx,
     );
     await output.write({ columns, rows: [[1, '0.000000000000000000000000000001']] }, 0);
-    await expect(
-      output.write(
+    expect(
+      await output.write(
         {
           columns,
           rows: [
@@ -407,12 +412,20 @@ describe('mysql connector', () => {
         },
         0,
       ),
-    ).rejects.toThrow(
-      `cannot write to table "exact_decimals" in MySQL database "${DB}": a value does not fit its column as sent: Data truncated for column 'amount' at row 2`,
-    );
-    await output.close(new Error('run failed'));
+    ).toEqual({
+      rejected: [
+        {
+          index: 1,
+          error: "a value does not fit its column as sent: Data truncated for column 'amount' at row 1",
+        },
+      ],
+    });
+    await output.close();
     const { rows } = await read({ sql: 'SELECT id, amount FROM exact_decimals ORDER BY id' });
-    expect(rows).toEqual([[1, '0.000000000000000000000000000001']]);
+    expect(rows).toEqual([
+      [1, '0.000000000000000000000000000001'],
+      [2, '1.500000000000000000000000000000'],
+    ]);
   });
 
   it('redoes a transaction on a new connection after its connection was killed, writing every row once', async () => {
@@ -463,7 +476,40 @@ describe('mysql connector', () => {
     expect(await otherSessions()).toBe(0);
   });
 
-  it('fails at once on a data error, without retrying', async () => {
+  it('upsert rejects the rows the server refuses and merges the others', async () => {
+    await sql('CREATE TABLE merged (id INT PRIMARY KEY, code VARCHAR(3) NOT NULL); ');
+    await sql("INSERT INTO merged VALUES (1, 'old')");
+    const columns: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'code', type: 'string' },
+    ];
+    const output = await mysqlOutput.create(
+      { connection, write: { table: 'merged', mode: 'upsert', batch_size: 4 }, conflict: { key: ['id'] } },
+      ctx,
+    );
+    const rows: Row[] = [
+      [1, 'new'],
+      [2, null],
+      [3, 'abc'],
+      [4, 'long'],
+      [5, 'e'],
+      [1, 'fin'],
+    ];
+    expect(await output.write({ columns, rows }, 0)).toEqual({
+      rejected: [
+        { index: 1, error: "Column 'code' cannot be null" },
+        { index: 3, error: "Data too long for column 'code' at row 1" },
+      ],
+    });
+    await output.close();
+    expect(await rowsOf('SELECT id, code FROM merged ORDER BY id')).toEqual([
+      [1, 'fin'],
+      [3, 'abc'],
+      [5, 'e'],
+    ]);
+  });
+
+  it('rejects the rows the server refuses for their data, without retrying', async () => {
     const warnings: string[] = [];
     const recording: ComponentContext = {
       ...ctx,
@@ -476,14 +522,12 @@ describe('mysql connector', () => {
       { connection, write: { table: 'unique_ids' }, retry: { initial_delay: 60 } },
       recording,
     );
-    const failure = output.write({ columns, rows: [[1], [2], [1]] }, 0);
-    await expect(failure).rejects.toThrow(
-      `cannot write to table "unique_ids" in MySQL database "${DB}": Duplicate entry '1'`,
-    );
-    await expect(failure).rejects.not.toThrow(/gave up/);
-    await output.close(new Error('stopped'));
+    expect(await output.write({ columns, rows: [[1], [2], [1]] }, 0)).toEqual({
+      rejected: [{ index: 2, error: "Duplicate entry '1' for key 'PRIMARY'" }],
+    });
+    await output.close();
     expect(warnings).toEqual([]);
-    expect(await rowsOf('SELECT COUNT(*) FROM unique_ids')).toEqual([[0]]);
+    expect(await rowsOf('SELECT id FROM unique_ids ORDER BY id')).toEqual([[1], [2]]);
   });
 
   it('serialises concurrent writes from several lanes', async () => {

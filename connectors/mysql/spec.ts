@@ -1,10 +1,11 @@
 import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
-import { selectSql, sqlWriteSettings } from '../shared/sql/config';
+import { sqlWriteSettings } from '../shared/sql/config';
+import { SqlInput } from '../shared/sql/sql-input';
+import { mysqlSource } from './source';
 import { retryPolicy } from '../shared/sql/retry';
 import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
 import { MYSQL_PORT } from './connection';
-import { quoteIdent, quoteTableName } from './identifiers';
-import { readMysql } from './reader';
+import { MysqlIntrospector } from './introspect';
 import { MysqlWriter, type MysqlWriteMode } from './writer';
 
 /** Config of the `mysql` input. */
@@ -35,6 +36,7 @@ export const mysqlInput = defineInput({
     'Reads a table (with optional columns and filter) or a SQL query from MySQL or MariaDB, streamed in batches from one consistent snapshot.',
   status: 'stable',
   schema: MysqlInputSchema,
+  introspect: (config) => new MysqlIntrospector(config.connection),
   examples: [
     {
       title: 'A table with columns and a filter',
@@ -55,21 +57,11 @@ export const mysqlInput = defineInput({
     },
   ],
   create(config, ctx): Input {
-    // `db.table` names a table of another database; a dotted column name would be split the same way.
-    const sql = selectSql(config.query, quoteIdent, quoteTableName);
-    const options = {
-      connection: config.connection,
-      sql,
-      fetchSize: config.fetch?.size ?? 1000,
-      logger: ctx.logger,
-    };
-    return {
-      plan: async (requested) =>
-        requested > 1
-          ? { lanes: 1, note: 'split_key is not supported yet: a MySQL table is read in one lane' }
-          : { lanes: 1 },
-      read: (_lane, _lanes, signal) => readMysql(options, signal),
-    };
+    return new SqlInput(
+      config,
+      mysqlSource(config.connection, config.fetch?.size ?? 1000, ctx.logger),
+      ctx.watermark,
+    );
   },
 });
 
@@ -82,6 +74,7 @@ export const mysqlOutput = defineOutput({
     'Writes rows into a MySQL or MariaDB table (insert, upsert by key, replace by key, or truncate then insert) with multi-row INSERTs, one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: MysqlOutputSchema,
+  introspect: (config) => new MysqlIntrospector(config.connection),
   examples: [
     {
       title: 'Upsert by key',

@@ -267,6 +267,45 @@ describe('postgresql connector', () => {
     expect(await rowsOf('SELECT tag FROM tags ORDER BY tag')).toEqual([['a'], ['b'], ['c']]);
   });
 
+  it('upsert rejects the rows the merge refuses and merges the others', async () => {
+    await db.query(
+      "CREATE TABLE merged (id int PRIMARY KEY, code varchar(3) NOT NULL); INSERT INTO merged VALUES (1, 'old')",
+    );
+    const columns: Column[] = [
+      { name: 'id', type: 'int' },
+      { name: 'code', type: 'string' },
+    ];
+    const output = await postgresqlOutput.create(
+      { connection, write: { table: 'merged', mode: 'upsert', batch_size: 4 }, conflict: { key: ['id'] } },
+      ctx,
+    );
+    const rows: Row[] = [
+      [1, 'new'],
+      [2, null],
+      [3, 'abc'],
+      [4, 'long'],
+      [5, 'e'],
+      [1, 'fin'],
+    ];
+    expect(await output.write({ columns, rows }, 0)).toEqual({
+      rejected: [
+        {
+          index: 1,
+          error: expect.stringMatching(
+            /^null value in column "code" of relation "merged" violates not-null/,
+          ) as unknown,
+        },
+        { index: 3, error: 'value too long for type character varying(3); column code: "long"' },
+      ],
+    });
+    await output.close();
+    expect(await rowsOf('SELECT id, code FROM merged ORDER BY id')).toEqual([
+      [1, 'fin'],
+      [3, 'abc'],
+      [5, 'e'],
+    ]);
+  });
+
   it('refuses upsert without conflict.key', () => {
     expect(() => postgresqlOutput.create({ connection, write: { table: 't', mode: 'upsert' } }, ctx)).toThrow(
       FieldError,
@@ -316,7 +355,7 @@ describe('postgresql connector', () => {
     ]);
   });
 
-  it('replace works on a table without a primary key, and refuses a NULL key', async () => {
+  it('replace works on a table without a primary key, and rejects a row with a NULL key', async () => {
     await db.query(
       `CREATE TABLE events (id int, v text); INSERT INTO events VALUES (1, 'old'), (1, 'older'), (9, 'x')`,
     );
@@ -351,9 +390,16 @@ describe('postgresql connector', () => {
       [2, 'two last'],
       [9, 'x'],
     ]);
-    await expect(write(replace, [{ columns, rows: [[null, 'no key']] }])).rejects.toThrow(
-      'replace cannot identify a row whose conflict.key column "id" is NULL',
-    );
+    const output = await postgresqlOutput.create({ connection, ...replace }, ctx);
+    const rows = [
+      [3, 'three'],
+      [null, 'no key'],
+    ];
+    expect(await output.write({ columns, rows }, 0)).toEqual({
+      rejected: [{ index: 1, error: 'replace cannot identify a row whose conflict.key column "id" is NULL' }],
+    });
+    await output.close();
+    expect(await rowsOf('SELECT id, v FROM events WHERE id = 3')).toEqual([[3, 'three']]);
     await expect(write(replace, [{ columns: [columns[1]], rows: [['no id']] }])).rejects.toThrow(
       'conflict.key column "id" is not among the incoming columns',
     );
@@ -481,7 +527,7 @@ describe('postgresql connector', () => {
     const input = await postgresqlInput.create({ connection, query: { table: 'numbers' } }, ctx);
     expect(await input.plan(4)).toEqual({
       lanes: 1,
-      note: 'split_key is not supported yet: a PostgreSQL table is read in one lane',
+      note: 'query.split_key is not set: reading in one lane',
     });
     expect(await input.plan(1)).toEqual({ lanes: 1 });
   });
@@ -498,13 +544,14 @@ describe('postgresql connector', () => {
       ctx,
     );
     await output.write({ columns, rows: [[1], [2], [3]] }, 0);
-    await expect(output.write({ columns, rows: [[4], [null]] }, 0)).rejects.toThrow(
-      /cannot write to table "strict_ints" .*null value in column "n"/,
-    );
+    // The refused row is not counted as committed.
+    expect(await output.write({ columns, rows: [[4], [null]] }, 0)).toEqual({
+      rejected: [{ index: 1, error: expect.stringMatching(/^null value in column "n"/) as unknown }],
+    });
     expect(await output.close(new Error('stopped'))).toBe(
-      `3 rows were committed to table "strict_ints" in PostgreSQL database "${database}" before the run stopped`,
+      `4 rows were committed to table "strict_ints" in PostgreSQL database "${database}" before the run stopped`,
     );
-    expect(await rowsOf('SELECT count(*)::int FROM strict_ints')).toEqual([[3]]);
+    expect(await rowsOf('SELECT count(*)::int FROM strict_ints')).toEqual([[4]]);
     expect(await rowsOf('SELECT count(*)::int FROM marks')).toEqual([[0]]);
     expect(await openConnections()).toBe(0);
   });
@@ -591,7 +638,7 @@ describe('postgresql output retries', () => {
     expect(await openConnections()).toBe(0);
   });
 
-  it('fails at once on a data error, without retrying', async () => {
+  it('rejects the rows the server refuses for their data, without retrying', async () => {
     const { warnings, ctx: recording } = recordingContext();
     await db.query('CREATE TABLE unique_ids (id int PRIMARY KEY)');
     const columns: Column[] = [{ name: 'id', type: 'int' }];
@@ -600,12 +647,18 @@ describe('postgresql output retries', () => {
       { connection, write: { table: 'unique_ids' }, retry: { initial_delay: 60 } },
       recording,
     );
-    const failure = output.write({ columns, rows: [[1], [2], [1]] }, 0);
-    await expect(failure).rejects.toThrow(/cannot write to table "unique_ids" .*duplicate key value/);
-    await expect(failure).rejects.not.toThrow(/gave up/);
-    await output.close(new Error('stopped'));
+    expect(await output.write({ columns, rows: [[1], [2], [1]] }, 0)).toEqual({
+      rejected: [
+        {
+          index: 2,
+          error:
+            'duplicate key value violates unique constraint "unique_ids_pkey"; Key (id)=(1) already exists.',
+        },
+      ],
+    });
+    await output.close();
     expect(warnings).toEqual([]);
-    expect(await rowsOf('SELECT count(*)::int FROM unique_ids')).toEqual([[0]]);
+    expect(await rowsOf('SELECT id FROM unique_ids ORDER BY id')).toEqual([[1], [2]]);
   });
 });
 

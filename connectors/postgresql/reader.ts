@@ -12,6 +12,8 @@ export interface PostgresReadOptions {
   connection: SqlConnection;
   sql: string;
   fetchSize: number;
+  /** A snapshot exported by another transaction (`pg_export_snapshot`), shared by the lanes. */
+  snapshot?: string;
 }
 
 /** Batch columns from result fields; type names outside the built-in map come from pg_type, once. */
@@ -34,7 +36,8 @@ export async function describeColumns(client: Client, fields: FieldDef[]): Promi
 
 /**
  * Streams a query through a server-side cursor, `fetchSize` rows per FETCH, inside a
- * READ ONLY REPEATABLE READ transaction so every batch sees the same snapshot. Memory holds
+ * READ ONLY REPEATABLE READ transaction so every batch sees the same snapshot (another
+ * transaction's exported snapshot when `snapshot` is given, so lanes see the same one). Memory holds
  * one batch whatever the table size. The transaction and the connection end however the
  * read ends: exhausted, failed, aborted, or abandoned by the consumer.
  */
@@ -55,6 +58,10 @@ export async function* readPostgres(
   };
   try {
     await run(() => client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
+    const { snapshot } = options;
+    // A snapshot id is hex digits and dashes, from pg_export_snapshot.
+    if (snapshot && /^[0-9A-F-]+$/i.test(snapshot))
+      await run(() => client.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`));
     // DECLARE takes one statement: a trailing semicolon would end it early.
     const select = options.sql.trim().replace(/;+$/, '');
     await run(() => client.query(`DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${select}`));

@@ -1,10 +1,11 @@
 import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
-import { selectSql, sqlWriteSettings } from '../shared/sql/config';
+import { sqlWriteSettings } from '../shared/sql/config';
+import { SqlInput } from '../shared/sql/sql-input';
 import { retryPolicy } from '../shared/sql/retry';
 import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
 import { DEFAULT_PORT } from './connection';
-import { quoteIdent, quoteQualifiedName } from './identifiers';
-import { estimateTableRows, readPostgres } from './reader';
+import { PostgresIntrospector } from './introspect';
+import { postgresSource } from './source';
 import { PostgresWriter, type PostgresWriteMode } from './writer';
 
 const connection = {
@@ -35,6 +36,7 @@ export const postgresqlInput = defineInput({
     'Reads a table or a SQL query from PostgreSQL through a cursor, in batches of fetch.size rows, from one consistent snapshot.',
   status: 'stable',
   schema: PostgresqlInputSchema,
+  introspect: (config) => new PostgresIntrospector(config.connection),
   examples: [
     {
       title: 'A table with a filter',
@@ -54,19 +56,8 @@ export const postgresqlInput = defineInput({
       },
     },
   ],
-  create(config): Input {
-    const query = config.query;
-    const sql = selectSql(query, quoteIdent, quoteQualifiedName);
-    const options = { connection: config.connection, sql, fetchSize: config.fetch?.size ?? 1000 };
-    return {
-      plan: async (requested) =>
-        requested > 1
-          ? { lanes: 1, note: 'split_key is not supported yet: a PostgreSQL table is read in one lane' }
-          : { lanes: 1 },
-      read: (_lane, _lanes, signal) => readPostgres(options, signal),
-      estimateTotal: async () =>
-        'table' in query && !query.filter ? estimateTableRows(config.connection, query.table) : undefined,
-    };
+  create(config, ctx): Input {
+    return new SqlInput(config, postgresSource(config.connection, config.fetch?.size ?? 1000), ctx.watermark);
   },
 });
 
@@ -79,6 +70,7 @@ export const postgresqlOutput = defineOutput({
     'Writes rows into a PostgreSQL table with COPY (insert, upsert by key, replace by key, or truncate then insert), one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: PostgresqlOutputSchema,
+  introspect: (config) => new PostgresIntrospector(config.connection),
   examples: [
     {
       title: 'Upsert',

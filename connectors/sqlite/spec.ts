@@ -4,12 +4,13 @@ import { resolveConfigPath } from '../shared/resolve-path';
 import {
   ConflictSchema,
   FetchSchema,
-  selectSql,
   SqlQuerySchema,
   sqlWriteSchema,
   sqlWriteSettings,
 } from '../shared/sql/config';
-import { openReadOnly, quoteIdent, readSqlite } from './reader';
+import { IncrementalSchema, SqlInput } from '../shared/sql/sql-input';
+import { SqliteIntrospector } from './introspect';
+import { sqliteSource } from './source';
 import { SqliteWriter } from './writer';
 
 const pathField = Type.String({
@@ -19,7 +20,12 @@ const pathField = Type.String({
 
 /** Config of the `sqlite` input. */
 export const SqliteInputSchema = Type.Object(
-  { path: pathField, query: SqlQuerySchema, fetch: Type.Optional(FetchSchema) },
+  {
+    path: pathField,
+    query: SqlQuerySchema,
+    incremental: Type.Optional(IncrementalSchema),
+    fetch: Type.Optional(FetchSchema),
+  },
   { additionalProperties: false },
 );
 
@@ -44,6 +50,7 @@ export const sqliteInput = defineInput({
   description: 'Reads a table or a SQL query from a SQLite database file.',
   status: 'stable',
   schema: SqliteInputSchema,
+  introspect: (config, ctx) => new SqliteIntrospector(resolveConfigPath(ctx.baseDir, config.path)),
   examples: [
     {
       title: 'A table with a filter',
@@ -52,27 +59,7 @@ export const sqliteInput = defineInput({
   ],
   create(config, ctx): Input {
     const file = resolveConfigPath(ctx.baseDir, config.path);
-    const sql = selectSql(config.query, quoteIdent);
-    const fetchSize = config.fetch?.size ?? 1000;
-    let db: ReturnType<typeof openReadOnly> | undefined;
-    const open = () => (db ??= openReadOnly(file));
-    return {
-      plan: async (requested) =>
-        requested > 1 ? { lanes: 1, note: 'a SQLite database is read in one lane' } : { lanes: 1 },
-      read: (_lane, _lanes, signal) => readSqlite(open(), sql, fetchSize, signal),
-      // Its own connection: the reading one is busy while an iterator is open.
-      estimateTotal: async () => {
-        const counter = openReadOnly(file);
-        try {
-          return (counter.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).get() as { n: number }).n;
-        } finally {
-          counter.close();
-        }
-      },
-      close: async () => {
-        db?.close();
-      },
-    };
+    return new SqlInput(config, sqliteSource(file, config.fetch?.size ?? 1000), ctx.watermark);
   },
 });
 
@@ -85,6 +72,7 @@ export const sqliteOutput = defineOutput({
     'Writes rows into a SQLite table (insert or upsert), one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: SqliteOutputSchema,
+  introspect: (config, ctx) => new SqliteIntrospector(resolveConfigPath(ctx.baseDir, config.path)),
   examples: [
     {
       title: 'Upsert',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { bundlePaths } from './bundle-paths';
 
 /*
@@ -38,15 +38,66 @@ program
   });
 
 program
+  .command('inspect')
+  .description("list the tables of a pipeline's input (or output) database, or describe one table")
+  .argument('<file>', 'pipeline YAML file')
+  .addOption(
+    new Option('--side <side>', 'whose database: the input or the output')
+      .choices(['input', 'output'])
+      .default('input'),
+  )
+  .option('--table <name>', 'describe this table (schema.table where the database has schemas)')
+  .option('--json', 'machine-readable output')
+  .action(async (file: string, options: { side: 'input' | 'output'; table?: string; json?: boolean }) => {
+    const { inspectCommand } = await import('./inspect-command');
+    process.exitCode = await inspectCommand(file, options);
+  });
+
+program
   .command('run')
   .description('run a pipeline (exit 0 completed, 1 failed, 2 invalid config, 130 interrupted)')
   .argument('<file>', 'pipeline YAML file')
   .option('--set <key=value>', 'override a config value (repeatable)', setOption)
   .option('-v, --verbose', 'show info and debug logs')
-  .action(async (file: string, options: { set?: Record<string, string>; verbose?: boolean }) => {
-    const { runCommand } = await import('./run-command');
-    process.exitCode = await runCommand(file, options);
-  });
+  .option('--full', 'ignore the stored incremental watermark and read every row')
+  .action(
+    async (file: string, options: { set?: Record<string, string>; verbose?: boolean; full?: boolean }) => {
+      const { runCommand } = await import('./run-command');
+      process.exitCode = await runCommand(file, options);
+    },
+  );
+
+program
+  .command('verify')
+  .description(
+    'compare a copied table with its source, range by range (exit 0 all match, 1 mismatches, 2 invalid config, 3 error)',
+  )
+  .argument('<file>', 'pipeline YAML file')
+  .option('--ranges <n>', 'ranges to cut the table into (default 16)', (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000)
+      throw new InvalidArgumentError('expected a whole number 1-10000');
+    return n;
+  })
+  .option('--repair', 'copy mismatched ranges again with upsert, then compare them again')
+  .option('--json', 'machine-readable output')
+  .option('--set <key=value>', 'override a config value (repeatable)', setOption)
+  .option('-v, --verbose', 'show info and debug logs')
+  .action(
+    async (
+      file: string,
+      options: {
+        ranges?: number;
+        repair?: boolean;
+        json?: boolean;
+        set?: Record<string, string>;
+        verbose?: boolean;
+      },
+    ) => {
+      const { verifyCommand } = await import('./verify-command');
+      process.exitCode = await verifyCommand(file, options);
+    },
+  );
 
 program
   .command('serve')

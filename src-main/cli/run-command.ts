@@ -1,8 +1,12 @@
+import { join } from 'node:path';
 import { buildPlan, formatProblem, loadAndValidate } from '../config';
+import { jobNameOf } from '../config/validate';
 import { defaultRegistry } from '../default-registry';
 import { runPipeline } from '../engine/runtime';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import { createCliLogger } from './cli-logger';
+import { cliDataDir } from './data-dir';
+import { openRunWatermark, type RunWatermark } from './run-watermark';
 import { createProgressDisplay, summaryLine } from './run-report';
 
 /** Exit codes of `fustgo run`, a contract scripts rely on. */
@@ -11,11 +15,24 @@ export const RUN_EXIT = { completed: 0, failed: 1, invalid: 2, interrupted: 130 
 export interface RunCommandOptions {
   /** `key=value` overrides of config values (`--set`). */
   set?: Record<string, string>;
+  /** Ignore the stored incremental watermark: read every row (the new watermark is stored after). */
+  full?: boolean;
   verbose?: boolean;
 }
 
 function printProblems(problems: ConfigProblem[]): void {
   for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+}
+
+/**
+ * Where this run's rejected rows go unless the config names a file: `<data dir>/dead-letter/`,
+ * one file per run named by job and start time, created only when a row is rejected.
+ */
+function defaultDeadLetterPath(jobName: string, at = new Date()): string {
+  const dataDir = cliDataDir();
+  const job = jobName.replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'run';
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  return join(dataDir, 'dead-letter', `${job}-${stamp}.jsonl`);
 }
 
 function problemsOf(error: unknown): ConfigProblem[] | null {
@@ -48,15 +65,26 @@ export async function runCommand(file: string, options: RunCommandOptions = {}):
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);
+  let watermark: RunWatermark | undefined;
   try {
-    const plan = await buildPlan(checked.loaded, registry, { logger, signal: controller.signal });
+    const jobName = jobNameOf(checked.loaded);
+    watermark = await openRunWatermark(checked.loaded, jobName, cliDataDir(), options.full ?? false);
+    const plan = await buildPlan(checked.loaded, registry, {
+      logger,
+      signal: controller.signal,
+      ...(watermark?.previous !== undefined ? { watermark: watermark.previous } : {}),
+    });
     const result = await runPipeline(plan, {
       signal: controller.signal,
       logger,
       progressIntervalMs: 100,
       onProgress: (stats) => progress?.update(stats),
+      deadLetterPath: defaultDeadLetterPath(jobName),
     });
     progress?.clear();
+    if (watermark?.note) result.notes.unshift(watermark.note);
+    if (watermark && result.watermark !== undefined)
+      result.notes.push(await watermark.save(result.watermark));
     process.stdout.write(`${result.status}: ${summaryLine(result)}\n`);
     for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
     if (interrupted || result.status === 'cancelled') return RUN_EXIT.interrupted;
@@ -77,5 +105,6 @@ export async function runCommand(file: string, options: RunCommandOptions = {}):
     return RUN_EXIT.failed;
   } finally {
     process.off('SIGINT', onInterrupt);
+    await watermark?.close();
   }
 }

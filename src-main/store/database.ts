@@ -34,9 +34,18 @@ export interface ExecutionsTable {
   checkpoint: string | null;
 }
 
+/** The last committed incremental watermark of a job (see `watermark-repo.ts`). */
+export interface WatermarksTable {
+  job_name: string;
+  column_name: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   executions: ExecutionsTable;
+  watermarks: WatermarksTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -45,9 +45,29 @@ const jobsExecutions: Migration = {
   },
 };
 
+/**
+ * Incremental watermarks by job name (not job id: `fustgo run` runs jobs that have no row in
+ * `jobs`), with the column they were taken on, so a changed column starts over.
+ */
+const watermarks: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('watermarks')
+      .addColumn('job_name', 'text', (c) => c.primaryKey())
+      .addColumn('column_name', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('watermarks').execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '001_jobs_executions': jobsExecutions,
+  '002_watermarks': watermarks,
 };
 
 /** Hands Kysely's Migrator the list above. */

@@ -30,7 +30,7 @@ describe('metadata store', () => {
     store = await reopen(store, dataDir);
     store = await reopen(store, dataDir);
     const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
-    expect(applied.rows).toEqual([{ name: '001_jobs_executions' }]);
+    expect(applied.rows).toEqual([{ name: '001_jobs_executions' }, { name: '002_watermarks' }]);
     expect((await createJobRepo(store.db).list()).map((j) => j.name)).toEqual(['orders']);
   });
 

@@ -19,6 +19,13 @@ export const SqlQuerySchema = Type.Union(
         filter: Type.Optional(
           Type.String({ description: "SQL WHERE condition, e.g. qty > 0 AND status <> 'void'." }),
         ),
+        split_key: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              'An integer column (usually the primary key) to split the table into pipeline.channels key ranges, each read over its own connection.',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -36,21 +43,6 @@ export const FetchSchema = Type.Object(
   { size: Type.Optional(Type.Integer({ minimum: 1, description: 'Rows per batch.', default: 1000 })) },
   { additionalProperties: false, description: 'How rows are fetched.' },
 );
-
-/**
- * The SELECT a query config stands for, with identifiers quoted the database's way: column
- * names with `quoteIdent`, the table with `quoteTable` (which may split `schema.table`).
- */
-export function selectSql(
-  query: SqlQuery,
-  quoteIdent: (name: string) => string,
-  quoteTable: (name: string) => string = quoteIdent,
-): string {
-  if ('sql' in query) return query.sql;
-  const columns = query.columns?.length ? query.columns.map(quoteIdent).join(', ') : '*';
-  const where = query.filter ? ` WHERE ${query.filter}` : '';
-  return `SELECT ${columns} FROM ${quoteTable(query.table)}${where}`;
-}
 
 /** What each write mode does, for the schema description of the modes a connector offers. */
 const MODE_DESCRIPTIONS: Record<string, string> = {

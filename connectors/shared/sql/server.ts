@@ -11,16 +11,22 @@ import {
   type SqlWriteSettings,
 } from './config';
 import { RetrySchema, type RetryPolicy } from './retry';
+import { IncrementalSchema } from './sql-input';
 
 /*
  * What the connectors for database servers (postgresql, mysql) share beyond the SQL config
  * pieces: the same input and output config shapes, and the same writer options.
  */
 
-/** Config of a database server input: connection, query, fetch. */
+/** Config of a database server input: connection, query, incremental, fetch. */
 export function serverInputSchema(defaultPort: number) {
   return Type.Object(
-    { connection: connectionSchema(defaultPort), query: SqlQuerySchema, fetch: Type.Optional(FetchSchema) },
+    {
+      connection: connectionSchema(defaultPort),
+      query: SqlQuerySchema,
+      incremental: Type.Optional(IncrementalSchema),
+      fetch: Type.Optional(FetchSchema),
+    },
     { additionalProperties: false },
   );
 }
