@@ -262,6 +262,23 @@ function bitsToBigInt(raw: Buffer, start: number, end: number): bigint {
 }
 
 /**
+ * Node's own `latin1Slice`/`utf8Slice` (what `buffer.toString(encoding, start, end)` ends in),
+ * called directly: the argument checks and encoding lookup around them cost as much as the
+ * decoding on the read path. Falls back to `toString` where they are missing.
+ */
+interface SliceMethods {
+  latin1Slice?(start: number, end: number): string;
+  utf8Slice?(start: number, end: number): string;
+}
+const slices = Buffer.prototype as unknown as SliceMethods;
+const latin1Text: (raw: Buffer, start: number, end: number) => string = slices.latin1Slice
+  ? (raw, start, end) => (raw as unknown as Required<SliceMethods>).latin1Slice(start, end)
+  : (raw, start, end) => raw.toString('latin1', start, end);
+const utf8Text: (raw: Buffer, start: number, end: number) => string = slices.utf8Slice
+  ? (raw, start, end) => (raw as unknown as Required<SliceMethods>).utf8Slice(start, end)
+  : (raw, start, end) => raw.toString('utf8', start, end);
+
+/**
  * Turns one non-NULL raw value, the bytes `start`..`end` of `raw`, into its logical value; `null`
  * for a zero date. `raw` is the driver's packet buffer, so decoders never keep a view of it.
  */
@@ -274,7 +291,7 @@ export type ValueDecoder = (raw: Buffer, start: number, end: number) => unknown;
 export function valueDecoder(meta: MysqlColumnMeta, type: LogicalType, onZeroDate: () => void): ValueDecoder {
   if (meta.columnType === FieldType.BIT)
     return type === 'bigint' ? bitsToBigInt : (raw, start, end) => Number(bitsToBigInt(raw, start, end));
-  const ascii = (raw: Buffer, start: number, end: number) => raw.toString('latin1', start, end);
+  const ascii = latin1Text;
   switch (type) {
     case 'int':
       return intFromBytes;
@@ -302,13 +319,13 @@ export function valueDecoder(meta: MysqlColumnMeta, type: LogicalType, onZeroDat
         return date;
       };
     case 'json':
-      return (raw, start, end) => JSON.parse(raw.toString('utf8', start, end)) as unknown;
+      return (raw, start, end) => JSON.parse(utf8Text(raw, start, end)) as unknown;
     // A copy: the packet buffer is the driver's and is reused.
     case 'bytes':
       return (raw, start, end) => Buffer.from(raw.subarray(start, end));
     case 'string':
     case 'uuid':
-      return (raw, start, end) => raw.toString('utf8', start, end);
+      return utf8Text;
   }
 }
 

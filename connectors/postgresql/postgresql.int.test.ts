@@ -5,7 +5,7 @@ import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import { FieldError, silentLogger } from '../../src-main/engine/component';
 import type { SqlConnection } from '../shared/sql/config';
 import { readInput, testContext } from '../shared/test-support';
-import { copyEncoders, copyTextChunks, escapeCopyText } from './copy-text';
+import { copyChunks, escapeCopyText } from './copy-text';
 import { quoteQualifiedName } from './identifiers';
 import { postgresqlInput, postgresqlOutput } from './spec';
 import { LOGICAL_FROM_PG, logicalFromPg, parseTimestampAsUtc, PG_TYPES } from './types';
@@ -104,18 +104,18 @@ describe('postgresql type map', () => {
       { name: 'v', type: 'string' },
     ];
     const text = [
-      ...copyTextChunks(
+      ...copyChunks(
         [
           ['x', null],
           [{ a: 1n }, Buffer.from([1])],
           [null, false],
         ],
-        copyEncoders(columns),
+        columns,
       ),
-    ];
+    ].map(String);
     expect(text).toEqual(['"x"\t\\N\n{"a":"1"}\t\\\\x01\n\\N\tf\n']);
     const many = Array.from({ length: 10_000 }, (_, i) => [`row ${i} ${'x'.repeat(20)}`]);
-    const chunks = [...copyTextChunks(many, copyEncoders([{ name: 'v', type: 'string' }]))];
+    const chunks = [...copyChunks(many, [{ name: 'v', type: 'string' }])];
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.slice(0, -1).every((c) => c.length >= 65_536 && c.length < 65_536 + 64)).toBe(true);
   });

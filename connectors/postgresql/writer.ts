@@ -16,7 +16,7 @@ import {
   pgErrorMessage,
   pgRowErrorMessage,
 } from './connection';
-import { copyEncoders, sendCopyText } from './copy-text';
+import { sendCopyText } from './copy-text';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { PG_TYPES } from './types';
 
@@ -88,7 +88,7 @@ export function replaceInsertSql(table: string, columns: Column[], key: string[]
 
 /** Streams rows into a COPY … FROM STDIN in ~64 KB chunks. */
 async function copyRows(client: Client, target: string, columns: Column[], rows: Row[]): Promise<void> {
-  await sendCopyText(client.query(copyFrom(copySql(target, columns))), rows, copyEncoders(columns));
+  await sendCopyText(client.query(copyFrom(copySql(target, columns))), rows, columns);
 }
 
 /**
