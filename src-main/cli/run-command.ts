@@ -6,7 +6,7 @@ import { runPipeline } from '../engine/runtime';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import { createCliLogger } from './cli-logger';
 import { cliDataDir } from './data-dir';
-import { openRunWatermark, type RunWatermark } from './run-watermark';
+import { openRunWatermark, type RunWatermark } from '../jobs/run-watermark';
 import { createProgressDisplay, summaryLine } from './run-report';
 
 /** Exit codes of `fustgo run`, a contract scripts rely on. */

@@ -35,7 +35,59 @@ output:
   write: { table: ids, create_table: false }
 `;
 
+/** Runs `config_yaml` in a run process (from source) and resolves with its result. */
+async function runInWorker(configYaml: string, baseDir: string, executionId: string): Promise<RunResult> {
+  const handle = createForkLauncher({ workerPath, execArgv: ['--import', 'tsx'] }).launch({
+    type: 'start',
+    execution_id: executionId,
+    job_id: 'job-1',
+    config_yaml: configYaml,
+    file_name: 'sync.yaml',
+    base_dir: baseDir,
+    data_dir: dataDir,
+  });
+  return new Promise<RunResult>((resolve, reject) => {
+    let last: RunResult | undefined;
+    handle.onMessage((message: RunMessage) => {
+      if (message.type === 'result') last = message.result;
+    });
+    handle.onExit(() => (last ? resolve(last) : reject(new Error('no result'))));
+  });
+}
+
 describe('run process', () => {
+  it('stores an incremental watermark in the data dir after a completed run, and the next run starts past it', async () => {
+    const jobDir = join(dataDir, 'jobs', 'job-1');
+    mkdirSync(jobDir, { recursive: true });
+    const source = new Database(join(jobDir, 'source.db'));
+    source.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, what TEXT)');
+    const insert = source.prepare('INSERT INTO events VALUES (?, ?)');
+    for (let id = 1; id <= 30; id++) insert.run(id, `event ${id}`);
+    const sync = `version: 1
+job: { name: events-sync }
+input:
+  type: sqlite
+  path: source.db
+  query: { table: events }
+  incremental: { column: id }
+output:
+  type: sqlite
+  path: target.db
+  write: { table: events, mode: upsert }
+  conflict: { key: [id] }
+`;
+    const first = await runInWorker(sync, jobDir, 'exec-1');
+    expect(first).toMatchObject({ status: 'completed', records_written: 30, watermark: '30' });
+    expect(first.notes).toContain(
+      'watermark id = 30 stored for job "events-sync": the next run reads rows past it',
+    );
+
+    for (let id = 31; id <= 33; id++) insert.run(id, `event ${id}`);
+    source.close();
+    const second = await runInWorker(sync, jobDir, 'exec-2');
+    expect(second).toMatchObject({ status: 'completed', records_read: 3, watermark: '33' });
+  });
+
   it('writes rejected rows to <data dir>/jobs/<job id>/dead-letter/<execution id>.jsonl', async () => {
     const jobDir = join(dataDir, 'jobs', 'job-1');
     mkdirSync(jobDir, { recursive: true });

@@ -5,6 +5,8 @@ import { defaultRegistry } from '../default-registry';
 import { runPipeline, type RunResult } from '../engine/runtime';
 import type { LogLevel } from '../../src-shared/api/model';
 import { isHostMessage, type RunMessage, type StartMessage } from './run-protocol';
+import { openRunWatermark, type RunWatermark } from './run-watermark';
+import { jobNameOf } from '../config/validate';
 
 /*
  * The process one execution runs in: an Electron utility process on the desktop, a
@@ -87,13 +89,19 @@ function deadLetterPathOf(start: StartMessage): string {
 /** Loads, validates, plans and runs the config of `start`; never throws. */
 async function execute(start: StartMessage, channel: Channel, signal: AbortSignal): Promise<RunResult> {
   const logger = runLogger(channel);
+  let watermark: RunWatermark | undefined;
   try {
     const loaded = await loadPipelineText(start.config_yaml, start.file_name, start.base_dir, {
       env: { ...process.env, ...start.env },
     });
     if (!loaded.ok) return failedResult(loaded.problems.map(formatProblem).join('\n'));
-    const plan = await buildPlan(loaded.loaded, defaultRegistry(), { logger, signal });
-    return await runPipeline(plan, {
+    watermark = await openRunWatermark(loaded.loaded, jobNameOf(loaded.loaded), start.data_dir, false);
+    const plan = await buildPlan(loaded.loaded, defaultRegistry(), {
+      logger,
+      signal,
+      ...(watermark?.previous !== undefined ? { watermark: watermark.previous } : {}),
+    });
+    const result = await runPipeline(plan, {
       signal,
       logger,
       progressIntervalMs: PROGRESS_INTERVAL_MS,
@@ -101,9 +109,18 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
       onCheckpoint: (lane, checkpoint) => channel.send({ type: 'checkpoint', lane, checkpoint }),
       deadLetterPath: deadLetterPathOf(start),
     });
+    if (watermark?.note) result.notes.unshift(watermark.note);
+    if (watermark && result.watermark !== undefined) {
+      const note = await watermark.save(result.watermark);
+      result.notes.push(note);
+      logger.info(note);
+    }
+    return result;
   } catch (error) {
     if (error instanceof ConfigErrors) return failedResult(error.message);
     return failedResult(error instanceof Error ? error.message : String(error));
+  } finally {
+    await watermark?.close();
   }
 }
 
