@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench:orders`: the `orders` workload of ../shared/bench, MariaDB → PostgreSQL, on
 // this machine in one run: `fustgo run`, pgloader (Debian package `pgloader`, skipped when
-// missing) and the raw pipe `mariadb --batch --quick | psql \copy`. Prints rows/s, peak RSS
-// and CPU seconds of each, the ratios, and whether the target's 17 checksum aggregates equal
-// the source's after every tool.
+// missing) and the raw pipe `mariadb --batch --quick | psql \copy`; then fustgo alone in
+// upsert mode, PostgreSQL → MariaDB, MariaDB → SQLite and SQLite → PostgreSQL. Prints rows/s,
+// peak RSS and CPU seconds of each, the ratios, and whether the target's 17 checksum aggregates
+// equal the source's after every leg.
 //
 //   npm run bench:orders                       2,000,000 rows
 //   npm run bench:orders -- --rows 500000 --mode upsert
 //
 // Needs the local servers (MariaDB 127.0.0.1:3306 root, PostgreSQL 127.0.0.1:5432 postgres),
-// the `mariadb`/`psql` clients and GNU time. Uses the databases `fustgo_bench` on both sides.
+// the `mariadb`/`psql` clients and GNU time. Uses the databases `fustgo_bench` on both sides
+// (and `fustgo_bench_back` in MariaDB for the way back).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,7 +73,7 @@ function timed(command) {
 }
 
 const checksum = {
-  source: () => mariadb(readFileSync(join(shared, 'checksum_mysql.sql'), 'utf8')).trim(),
+  source: (db = DB) => mariadb(readFileSync(join(shared, 'checksum_mysql.sql'), 'utf8'), db).trim(),
   target: (table) =>
     psql(['-F', '\t', '-v', `tbl=${table}`, '-f', join(shared, 'checksum_pg.sql')])
       .trim()
@@ -94,21 +96,6 @@ const expected = checksum.source();
 const sourceRows = Number(expected.split('\t')[0]);
 
 const work = mkdtempSync(join(tmpdir(), 'fustgo-bench-orders-'));
-const pipeline = join(work, 'orders.yaml');
-writeFileSync(
-  pipeline,
-  `version: 1
-input:
-  type: mysql
-  connection: { host: 127.0.0.1, database: ${DB}, username: root }
-  query: { table: orders }
-  fetch: { size: 5000 }
-output:
-  type: postgresql
-  connection: { host: 127.0.0.1, database: ${DB}, username: postgres }
-  write: { table: public.orders, mode: ${values.mode}, batch_size: 10000, create_table: false }
-${values.mode === 'upsert' ? '  conflict: { key: [id] }\n' : ''}`,
-);
 const pgloaderCommand = join(work, 'orders.load');
 writeFileSync(
   pgloaderCommand,
@@ -116,17 +103,37 @@ writeFileSync(
 INCLUDING ONLY TABLE NAMES MATCHING 'orders';\n`,
 );
 
+/** A fustgo pipeline file in the work folder, run by the built command. */
+function fustgo(name, input, output) {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, `version: 1\ninput:\n${input}\noutput:\n${output}\n`);
+  return `${join(root, 'bin', 'fustgo.js')} run ${file}`;
+}
+const mysqlInput = (db) =>
+  `  type: mysql\n  connection: { host: 127.0.0.1, database: ${db}, username: root }\n  query: { table: orders }\n  fetch: { size: 5000 }`;
+const pgConnection = `{ host: 127.0.0.1, database: ${DB}, username: postgres }`;
+const pgOutput = (mode) =>
+  `  type: postgresql\n  connection: ${pgConnection}\n  write: { table: public.orders, mode: ${mode}, batch_size: 10000, create_table: false }` +
+  (mode === 'insert' ? '' : '\n  conflict: { key: [id] }');
+const BACK = `${DB}_back`;
+const sqliteFile = join(work, 'orders.db');
+const targetChecksum = (table) => checksum.target(table) === expected;
+
+// In order: later legs read what earlier ones wrote (PostgreSQL → MariaDB reads the upsert's
+// copy; SQLite → PostgreSQL reads the file MariaDB → SQLite made).
 const methods = [
   {
     name: `fustgo run (${values.mode})`,
-    command: `${join(root, 'bin', 'fustgo.js')} run ${pipeline}`,
-    table: 'public.orders',
+    direction: 'MariaDB → PostgreSQL',
+    command: fustgo('orders', mysqlInput(DB), pgOutput(values.mode)),
+    check: () => targetChecksum('public.orders'),
   },
   {
     name: 'pgloader (defaults)',
+    direction: 'MariaDB → PostgreSQL',
     command: `pgloader --quiet ${pgloaderCommand}`,
     // pgloader makes a schema named after the source database and points search_path at it.
-    table: `${DB}.orders`,
+    check: () => targetChecksum(`${DB}.orders`),
     available: spawnSync('sh', ['-c', 'command -v pgloader']).status === 0,
     after: () => {
       psql(['-c', `DROP SCHEMA IF EXISTS ${DB} CASCADE`, '-c', `ALTER DATABASE ${DB} RESET search_path`]);
@@ -134,11 +141,62 @@ const methods = [
   },
   {
     name: 'raw pipe mariadb \\| psql \\copy',
+    direction: 'MariaDB → PostgreSQL',
     // --batch leaves carriage returns raw, which COPY text would read as a row end.
     command:
       `mariadb -h 127.0.0.1 -uroot --batch --quick --skip-column-names -e "SELECT ${COLUMNS} FROM orders" ${DB}` +
       ` | sed 's/\\r/\\\\r/g' | psql -h 127.0.0.1 -U postgres -d ${DB} -qc "\\copy public.orders (${COLUMNS}) FROM STDIN WITH (NULL 'NULL')"`,
-    table: 'public.orders',
+    check: () => targetChecksum('public.orders'),
+  },
+  ...(values.mode === 'upsert'
+    ? []
+    : [
+        {
+          name: 'fustgo run (upsert)',
+          direction: 'MariaDB → PostgreSQL',
+          command: fustgo('orders-upsert', mysqlInput(DB), pgOutput('upsert')),
+          check: () => targetChecksum('public.orders'),
+        },
+      ]),
+  {
+    name: 'fustgo run (insert)',
+    direction: 'PostgreSQL → MariaDB',
+    keepTarget: true,
+    prepare: () => {
+      mariadb(
+        `DROP DATABASE IF EXISTS ${BACK}; CREATE DATABASE ${BACK}; CREATE TABLE ${BACK}.orders LIKE ${DB}.orders`,
+        'mysql',
+      );
+    },
+    command: fustgo(
+      'orders-back',
+      `  type: postgresql\n  connection: ${pgConnection}\n  query: { table: public.orders }\n  fetch: { size: 5000 }`,
+      `  type: mysql\n  connection: { host: 127.0.0.1, database: ${BACK}, username: root }\n  write: { table: orders, batch_size: 5000, create_table: false }`,
+    ),
+    check: () => checksum.source(BACK) === expected,
+    after: () => mariadb(`DROP DATABASE IF EXISTS ${BACK}`, 'mysql'),
+  },
+  {
+    name: 'fustgo run (insert, create table)',
+    direction: 'MariaDB → SQLite',
+    keepTarget: true,
+    command: fustgo(
+      'orders-sqlite',
+      mysqlInput(DB),
+      `  type: sqlite\n  path: ${sqliteFile}\n  write: { table: orders, batch_size: 10000 }`,
+    ),
+    // Checked through the next leg, which copies the file on to PostgreSQL.
+    check: () => null,
+  },
+  {
+    name: 'fustgo run (insert)',
+    direction: 'SQLite → PostgreSQL',
+    command: fustgo(
+      'orders-from-sqlite',
+      `  type: sqlite\n  path: ${sqliteFile}\n  query: { table: orders }\n  fetch: { size: 5000 }`,
+      pgOutput('insert'),
+    ),
+    check: () => targetChecksum('public.orders'),
   },
 ];
 
@@ -149,10 +207,11 @@ try {
       console.error(`${method.name}: not installed, skipped`);
       continue;
     }
-    psql(['-c', 'TRUNCATE public.orders']);
-    console.error(`${method.name}…`);
+    if (!method.keepTarget) psql(['-c', 'TRUNCATE public.orders']);
+    method.prepare?.();
+    console.error(`${method.direction}: ${method.name}…`);
     const run = timed(method.command);
-    const equal = checksum.target(method.table) === expected;
+    const equal = method.check();
     method.after?.();
     results.push({ ...method, ...run, rowsPerSecond: sourceRows / run.seconds, equal });
   }
@@ -160,15 +219,18 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const by = (name) => results.find((r) => r.name.startsWith(name));
+const mainLeg = results.filter((r) => r.direction === 'MariaDB → PostgreSQL');
+const by = (name) => mainLeg.find((r) => r.name.startsWith(name));
 const ratio = (r, base) => (base ? `${(r.rowsPerSecond / base.rowsPerSecond).toFixed(2)}×` : '—');
-console.log(`\norders, MariaDB → PostgreSQL, ${sourceRows.toLocaleString('en-US')} rows, one run each\n`);
-console.log('| method | rows/s | peak RSS | CPU s | vs pipe | vs pgloader | checksums |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log(`\norders, ${sourceRows.toLocaleString('en-US')} rows, one run each\n`);
+console.log('| direction | method | rows/s | peak RSS | CPU s | vs pipe | vs pgloader | checksums |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const r of results) {
+  const compared = r.direction === 'MariaDB → PostgreSQL';
+  const verdict = r.equal === null ? 'via the next leg' : r.equal ? 'equal' : 'DIFFERENT';
   console.log(
-    `| ${r.name} | ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} | ${r.rssMb.toFixed(0)} MB | ` +
-      `${r.cpuSeconds.toFixed(1)} | ${ratio(r, by('raw pipe'))} | ${ratio(r, by('pgloader'))} | ${r.equal ? 'equal' : 'DIFFERENT'} |`,
+    `| ${r.direction} | ${r.name} | ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} | ${r.rssMb.toFixed(0)} MB | ` +
+      `${r.cpuSeconds.toFixed(1)} | ${compared ? ratio(r, by('raw pipe')) : '—'} | ${compared ? ratio(r, by('pgloader')) : '—'} | ${verdict} |`,
   );
 }
-if (results.some((r) => !r.equal)) process.exitCode = 1;
+if (results.some((r) => r.equal === false)) process.exitCode = 1;
