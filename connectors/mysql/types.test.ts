@@ -115,7 +115,7 @@ describe('mysql type map', () => {
     );
     expect(columnTypeFor({ name: 'd', type: 'decimal' }, false)).toBe('DECIMAL(65,30)');
     expect(columnTypeFor({ name: 't', type: 'time', nativeType: 'TIME(3)' }, false)).toBe('TIME(3)');
-    expect(columnTypeFor({ name: 't', type: 'timestamptz' }, false)).toBe('DATETIME(3)');
+    expect(columnTypeFor({ name: 't', type: 'timestamptz' }, false)).toBe('DATETIME(6)');
   });
 
   it('writes values as SQL literals', () => {
@@ -132,6 +132,10 @@ describe('mysql type map', () => {
 
   it('handles dates, zero dates and identifiers', () => {
     expect(formatUtcDateTime(parseUtcDateTime('1999-12-31 23:59:59.5'))).toBe('1999-12-31 23:59:59.500');
+    // Microseconds survive the round trip (a PreciseDate).
+    expect(formatUtcDateTime(parseUtcDateTime('1999-12-31 23:59:59.123456'))).toBe(
+      '1999-12-31 23:59:59.123456',
+    );
     expect(isZeroDate('0000-00-00 00:00:00')).toBe(true);
     expect(isZeroDate('0001-01-01')).toBe(false);
     const bytes = (text: string) => Buffer.from(text, 'latin1');

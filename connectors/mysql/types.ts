@@ -1,6 +1,6 @@
 import { escape } from 'mysql2';
 import type { Column, LogicalType } from '../../src-shared/types/logical';
-import { isoUtc, toJsonSafe } from '../shared/values';
+import { isoUtc, PreciseDate, toJsonSafe } from '../shared/values';
 
 /*
  * The MySQL / MariaDB type map, both ways:
@@ -214,7 +214,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 
 /**
  * DATETIME / TIMESTAMP bytes (`YYYY-MM-DD HH:MM:SS[.ffffff]`, in UTC for this session) between
- * `start` and `end` → Date, milliseconds kept; `null` for a zero date (month or day 00). Read
+ * `start` and `end` → Date (a `PreciseDate` when there are microseconds); `null` for a zero date (month or day 00). Read
  * straight from the packet: no string per value.
  */
 export function dateTimeFromBytes(raw: Uint8Array, start = 0, end = raw.length): Date | null {
@@ -228,10 +228,13 @@ export function dateTimeFromBytes(raw: Uint8Array, start = 0, end = raw.length):
       digits2(raw, start + 11) * 3_600_000 +
       digits2(raw, start + 14) * 60_000 +
       digits2(raw, start + 17) * 1000;
-  // Fraction digits after the point: the first three are milliseconds.
+  // Fraction digits after the point: the first three are milliseconds, the next three microseconds.
   for (let i = start + 20, scale = 100; i < end && i < start + 23; i++, scale /= 10)
     ms += (raw[i] - ZERO) * scale;
-  return new Date(ms);
+  let micros = 0;
+  for (let i = start + 23, scale = 100; i < end && i < start + 26; i++, scale /= 10)
+    micros += (raw[i] - ZERO) * scale;
+  return micros === 0 ? new Date(ms) : new PreciseDate(ms, micros);
 }
 
 /** DATETIME / TIMESTAMP text in UTC → Date (see `dateTimeFromBytes`). */
@@ -249,11 +252,11 @@ export function intFromBytes(raw: Uint8Array, start = 0, end = raw.length): numb
   return negative ? -n : n;
 }
 
-/** A Date as DATETIME text in UTC: `YYYY-MM-DD HH:MM:SS.mmm`. */
+/** A Date as DATETIME text in UTC: `YYYY-MM-DD HH:MM:SS.mmm`, `.mmmuuu` for a `PreciseDate`. */
 export function formatUtcDateTime(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new Error('an invalid Date cannot be written to MySQL');
   const iso = isoUtc(date);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, -1)}`;
 }
 
 /** A BIT value: big-endian bytes → unsigned integer. */
@@ -331,8 +334,8 @@ export function valueDecoder(meta: MysqlColumnMeta, type: LogicalType, onZeroDat
 
 /**
  * Logical type → column type for CREATE TABLE. `int` is INT, so it reads back as `int` (a value
- * past 2^31 is refused by the server in strict mode, never cut); timestamps are DATETIME(3) (the
- * milliseconds a Date has) holding UTC, as TIMESTAMP stops in 2038; JSON is an alias of LONGTEXT
+ * past 2^31 is refused by the server in strict mode, never cut); timestamps are DATETIME(6) (the
+ * microseconds a `PreciseDate` carries) holding UTC, as TIMESTAMP stops in 2038; JSON is an alias of LONGTEXT
  * on MariaDB.
  */
 export const MYSQL_TYPES: Record<LogicalType, string> = {
@@ -344,8 +347,8 @@ export const MYSQL_TYPES: Record<LogicalType, string> = {
   bool: 'TINYINT(1)',
   date: 'DATE',
   time: 'TIME(6)',
-  timestamp: 'DATETIME(3)',
-  timestamptz: 'DATETIME(3)',
+  timestamp: 'DATETIME(6)',
+  timestamptz: 'DATETIME(6)',
   json: 'JSON',
   bytes: 'LONGBLOB',
   uuid: 'CHAR(36)',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Column, Row } from '../../src-main/engine/batch';
+import { PreciseDate } from '../shared/values';
 import { copyChunks, encodeCopyValue } from './copy-text';
 
 /** The COPY text of rows the slow, obvious way: one string per value by its JS type. */
@@ -68,6 +69,7 @@ describe('copyChunks', () => {
       new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
       new Date(Date.UTC(2024, 1, 29, 12, 0, 0, 5)),
       new Date(Date.UTC(-5, 0, 1)),
+      new PreciseDate(Date.UTC(2024, 1, 29, 12, 0, 0, 5), 7),
     ];
     let seed = 42;
     const pick = <T>(list: T[]): T => {

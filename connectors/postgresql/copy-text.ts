@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Column, Row } from '../../src-main/engine/batch';
-import { civilFromDays, isoUtc, toJsonSafe } from '../shared/values';
+import { civilFromDays, isoUtc, PreciseDate, toJsonSafe } from '../shared/values';
 
 /*
  * Rows as COPY … FROM STDIN text format (https://www.postgresql.org/docs/current/sql-copy.html):
@@ -141,7 +141,7 @@ class ChunkWriter {
     if (!(ms >= MIN_FAST_MS && ms < MAX_FAST_MS)) return this.text(isoUtc(date));
     const day = Math.floor(ms / 86_400_000);
     let rest = ms - day * 86_400_000;
-    this.reserve(24);
+    this.reserve(27);
     const [year, month, dayOfMonth] = civilFromDays(day);
     this.two(Math.floor(year / 100));
     this.two(year % 100);
@@ -164,6 +164,10 @@ class ChunkWriter {
     this.buf[this.pos++] = 46;
     this.buf[this.pos++] = DIGIT_0 + Math.floor(rest / 100);
     this.two(rest % 100);
+    if (date instanceof PreciseDate) {
+      this.buf[this.pos++] = DIGIT_0 + Math.floor(date.micros / 100);
+      this.two(date.micros % 100);
+    }
     this.buf[this.pos++] = 90; // 'Z'
   }
 }

@@ -169,7 +169,7 @@ describe('postgresql connector', () => {
       ['big', 'bigint'],
       ['exact', 'numeric'],
     ]);
-    expect(created.find((c) => c[0] === 'tstz')).toEqual(['tstz', 'timestamp(3) with time zone']);
+    expect(created.find((c) => c[0] === 'tstz')).toEqual(['tstz', 'timestamp(6) with time zone']);
     const back = await read({ sql: 'SELECT * FROM all_types_copy ORDER BY id' });
     expect(back.rows).toEqual(rows);
   });

@@ -1,5 +1,6 @@
 import { types as pgTypes, type CustomTypesConfig } from 'pg';
 import type { LogicalType } from '../../src-shared/types/logical';
+import { withMicros } from '../shared/values';
 
 /** PostgreSQL type name (pg_type.typname) → logical type. Any type not listed travels as its text. */
 export const LOGICAL_FROM_PG: Readonly<Record<string, LogicalType>> = {
@@ -29,7 +30,7 @@ export function logicalFromPg(typeName: string): LogicalType {
   return LOGICAL_FROM_PG[typeName] ?? 'string';
 }
 
-/** Logical type → column type for CREATE TABLE; timestamps keep milliseconds, what a JS Date holds. */
+/** Logical type → column type for CREATE TABLE; timestamps keep microseconds (a `PreciseDate` carries them). */
 export const PG_TYPES: Readonly<Record<LogicalType, string>> = {
   string: 'text',
   int: 'integer',
@@ -39,8 +40,8 @@ export const PG_TYPES: Readonly<Record<LogicalType, string>> = {
   bool: 'boolean',
   date: 'date',
   time: 'time',
-  timestamp: 'timestamp(3)',
-  timestamptz: 'timestamptz(3)',
+  timestamp: 'timestamp(6)',
+  timestamptz: 'timestamptz(6)',
   json: 'jsonb',
   bytes: 'bytea',
   uuid: 'uuid',
@@ -77,7 +78,7 @@ const parseBytea = pgTypes.getTypeParser(pgTypes.builtins.BYTEA, 'text') as Text
 /** A timestamptz as a Date; ±infinity, which a Date cannot hold, stays as PostgreSQL's text. */
 function parseTimestamptz(text: string): unknown {
   const value = parseTimestamptzDefault(text);
-  return value instanceof Date ? value : text;
+  return value instanceof Date ? withMicros(value, text) : text;
 }
 
 /**
@@ -86,7 +87,7 @@ function parseTimestamptz(text: string): unknown {
  */
 export function parseTimestampAsUtc(text: string): unknown {
   const value = parseTimestamptzDefault(text.replace(/( BC)?$/, '+00$1'));
-  return value instanceof Date ? value : text;
+  return value instanceof Date ? withMicros(value, text) : text;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoUtc, toText } from './values';
+import { isoUtc, microsInText, PreciseDate, toText, withMicros } from './values';
 
 describe('isoUtc', () => {
   it('formats exactly as toISOString, faster, for every year it takes the fast path for', () => {
@@ -17,5 +17,20 @@ describe('isoUtc', () => {
 
   it('is how text formats write timestamps', () => {
     expect(toText(new Date('2024-05-06T07:08:09.010Z'))).toBe('2024-05-06T07:08:09.010Z');
+  });
+});
+
+describe('PreciseDate', () => {
+  it('keeps the microseconds a Date cannot hold, in isoUtc and from text', () => {
+    const date = new PreciseDate(Date.parse('2024-01-02T03:04:05.678Z'), 9);
+    expect(isoUtc(date)).toBe('2024-01-02T03:04:05.678009Z');
+    expect(isoUtc(new Date(date.getTime()))).toBe('2024-01-02T03:04:05.678Z');
+    expect(microsInText('2024-01-02 03:04:05.678901')).toBe(901);
+    expect(microsInText('2024-01-02 03:04:05.6789+02')).toBe(900);
+    expect(microsInText('2024-01-02 03:04:05.678')).toBe(0);
+    expect(microsInText('2024-01-02 03:04:05')).toBe(0);
+    const read = withMicros(new Date(Date.parse('2024-01-02T03:04:05.678Z')), '2024-01-02 03:04:05.678123');
+    expect(read).toBeInstanceOf(PreciseDate);
+    expect((read as PreciseDate).micros).toBe(123);
   });
 });

@@ -1,5 +1,5 @@
 import type { LogicalType } from '../../src-shared/types/logical';
-import { isoUtc } from '../shared/values';
+import { isoUtc, withMicros } from '../shared/values';
 
 /**
  * Declared SQLite column type → logical type. Specific names first (SQLite keeps whatever a
@@ -73,7 +73,7 @@ export function fromSqliteValue(value: unknown, type: LogicalType): unknown {
   }
   if ((type === 'timestamp' || type === 'timestamptz') && typeof value === 'string') {
     const ms = Date.parse(value);
-    return Number.isNaN(ms) ? value : new Date(ms);
+    return Number.isNaN(ms) ? value : withMicros(new Date(ms), value);
   }
   if (type === 'json' && typeof value === 'string') {
     try {
