@@ -11,7 +11,7 @@ import {
 } from '../shared/sql/introspection';
 import { connectMysql, describeTarget, endConnection, errorMessage } from './connection';
 import { quoteTableName, splitTableName } from './identifiers';
-import { FieldType, logicalFromMeta, type MysqlColumnMeta } from './types';
+import { logicalFromMeta, metaFromField, type MysqlColumnMeta } from './types';
 
 const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
 
@@ -50,20 +50,6 @@ interface ForeignKeyRow {
   REFERENCED_COLUMN_NAME: string;
   UPDATE_RULE: string;
   DELETE_RULE: string;
-}
-
-/** The driver's column definition as the type map reads it (as the reader builds it). */
-function metaFromField(field: FieldPacket): MysqlColumnMeta {
-  return {
-    name: field.name,
-    columnType: field.columnType ?? field.type ?? FieldType.VAR_STRING,
-    flags: typeof field.flags === 'number' ? field.flags : 0,
-    characterSet: field.characterSet ?? 0,
-    columnLength: field.columnLength ?? field.length ?? 0,
-    decimals: field.decimals,
-    extendedTypeName: field.extendedTypeName,
-    extendedFormat: field.extendedFormat,
-  };
 }
 
 /**

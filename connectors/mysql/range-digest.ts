@@ -17,7 +17,7 @@ import {
 import { connectMysql, describeTarget, endConnection, errorMessage, runSql } from './connection';
 import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
 import { planKeyRanges } from './split';
-import { columnFromMeta, FieldType, type MysqlColumnMeta } from './types';
+import { columnFromMeta, metaFromField } from './types';
 
 /*
  * Range digests in MySQL / MariaDB SQL, following the canonical forms of
@@ -132,20 +132,6 @@ export function digestSql(request: DigestRequest, options: { jsonNormalize: bool
     `SELECT CAST(COUNT(*) AS CHAR), CAST(COALESCE(SUM(${hash}), 0) AS CHAR) ` +
     `FROM ${quoteTableName(request.table)}${whereSql(request)}`
   );
-}
-
-/** The driver's column definition as the connector's type map reads it. */
-function metaFromField(field: FieldPacket): MysqlColumnMeta {
-  return {
-    name: field.name,
-    columnType: field.columnType ?? field.type ?? FieldType.VAR_STRING,
-    flags: typeof field.flags === 'number' ? field.flags : 0,
-    characterSet: field.characterSet ?? 0,
-    columnLength: field.columnLength ?? field.length ?? 0,
-    decimals: field.decimals,
-    extendedTypeName: field.extendedTypeName,
-    extendedFormat: field.extendedFormat,
-  };
 }
 
 /** The result columns of a query that returns no row. */

@@ -11,7 +11,7 @@ import {
   killConnection,
   runSql,
 } from './connection';
-import { columnFromMeta, FieldType, valueDecoder, type MysqlColumnMeta, type ValueDecoder } from './types';
+import { columnFromMeta, metaFromField, valueDecoder, type ValueDecoder } from './types';
 
 /** Everything a read needs, resolved from the config. */
 export interface MysqlReadOptions {
@@ -19,20 +19,6 @@ export interface MysqlReadOptions {
   sql: string;
   fetchSize: number;
   logger: Logger;
-}
-
-/** The driver's column definition as the type map reads it. */
-function metaFromField(field: FieldPacket): MysqlColumnMeta {
-  return {
-    name: field.name,
-    columnType: field.columnType ?? field.type ?? FieldType.VAR_STRING,
-    flags: typeof field.flags === 'number' ? field.flags : 0,
-    characterSet: field.characterSet ?? 0,
-    columnLength: field.columnLength ?? field.length ?? 0,
-    decimals: field.decimals,
-    extendedTypeName: field.extendedTypeName,
-    extendedFormat: field.extendedFormat,
-  };
 }
 
 /** A row packet of the text protocol, as the driver hands it to its row parser. */

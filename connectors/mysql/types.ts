@@ -1,4 +1,4 @@
-import { escape } from 'mysql2';
+import { escape, type FieldPacket } from 'mysql2';
 import type { Column, LogicalType } from '../../src-shared/types/logical';
 import { isoUtc, PreciseDate, toJsonSafe } from '../shared/values';
 
@@ -183,6 +183,20 @@ export function nativeTypeOf(meta: MysqlColumnMeta): string {
 }
 
 /** A batch column for a result column. */
+/** The driver's column definition as the type map reads it. */
+export function metaFromField(field: FieldPacket): MysqlColumnMeta {
+  return {
+    name: field.name,
+    columnType: field.columnType ?? field.type ?? FieldType.VAR_STRING,
+    flags: typeof field.flags === 'number' ? field.flags : 0,
+    characterSet: field.characterSet ?? 0,
+    columnLength: field.columnLength ?? field.length ?? 0,
+    decimals: field.decimals,
+    extendedTypeName: field.extendedTypeName,
+    extendedFormat: field.extendedFormat,
+  };
+}
+
 export function columnFromMeta(meta: MysqlColumnMeta): Column {
   return { name: meta.name, type: logicalFromMeta(meta), nativeType: nativeTypeOf(meta) };
 }
