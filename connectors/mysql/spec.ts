@@ -1,7 +1,9 @@
 import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
 import { sqlWriteSettings } from '../shared/sql/config';
-import { SqlInput } from '../shared/sql/sql-input';
+import { createSqlInput } from '../shared/sql/tables-input';
+import { sqlOutput } from '../shared/sql/tables-output';
 import { mysqlSource } from './source';
+import { mysqlTarget } from './target';
 import { retryPolicy } from '../shared/sql/retry';
 import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
 import { MYSQL_PORT } from './connection';
@@ -17,6 +19,7 @@ export const MysqlOutputSchema = serverOutputSchema(MYSQL_PORT, [
   'upsert',
   'replace',
   'truncate_insert',
+  'merge',
 ]);
 
 const exampleConnection = {
@@ -56,10 +59,11 @@ export const mysqlInput = defineInput({
       },
     },
   ],
-  create(config, ctx): Input {
-    return new SqlInput(
+  create(config, ctx): Input | Promise<Input> {
+    return createSqlInput(
       config,
       mysqlSource(config.connection, config.fetch?.size ?? 1000, ctx.logger),
+      () => new MysqlIntrospector(config.connection),
       ctx.watermark,
     );
   },
@@ -102,12 +106,19 @@ export const mysqlOutput = defineOutput({
     },
   ],
   create(config, ctx): Output {
-    return new MysqlWriter({
-      connection: config.connection,
-      ...sqlWriteSettings<MysqlWriteMode>(config),
-      retry: retryPolicy(config.retry),
-      logger: ctx.logger,
-      signal: ctx.signal,
-    });
+    // A table pattern (write.table: "*") writes every table of a query.tables input.
+    return sqlOutput(
+      sqlWriteSettings<MysqlWriteMode>(config),
+      mysqlTarget(config.connection),
+      (settings) =>
+        new MysqlWriter({
+          connection: config.connection,
+          ...settings,
+          retry: retryPolicy(config.retry),
+          logger: ctx.logger,
+          signal: ctx.signal,
+        }),
+      ctx.logger,
+    );
   },
 });

@@ -1,11 +1,13 @@
 import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
 import { sqlWriteSettings } from '../shared/sql/config';
-import { SqlInput } from '../shared/sql/sql-input';
+import { sqlOutput } from '../shared/sql/tables-output';
+import { createSqlInput } from '../shared/sql/tables-input';
 import { retryPolicy } from '../shared/sql/retry';
 import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
 import { DEFAULT_PORT } from './connection';
 import { PostgresIntrospector } from './introspect';
 import { postgresSource } from './source';
+import { postgresTarget } from './target';
 import { PostgresWriter, type PostgresWriteMode } from './writer';
 
 const connection = {
@@ -25,6 +27,7 @@ export const PostgresqlOutputSchema = serverOutputSchema(DEFAULT_PORT, [
   'upsert',
   'replace',
   'truncate_insert',
+  'merge',
 ]);
 
 /** `postgresql` input: a table or query streamed through a server-side cursor, in one lane. */
@@ -56,8 +59,13 @@ export const postgresqlInput = defineInput({
       },
     },
   ],
-  create(config, ctx): Input {
-    return new SqlInput(config, postgresSource(config.connection, config.fetch?.size ?? 1000), ctx.watermark);
+  create(config, ctx): Input | Promise<Input> {
+    return createSqlInput(
+      config,
+      postgresSource(config.connection, config.fetch?.size ?? 1000),
+      () => new PostgresIntrospector(config.connection),
+      ctx.watermark,
+    );
   },
 });
 
@@ -98,12 +106,19 @@ export const postgresqlOutput = defineOutput({
     },
   ],
   create(config, ctx): Output {
-    return new PostgresWriter({
-      connection: config.connection,
-      ...sqlWriteSettings<PostgresWriteMode>(config),
-      retry: retryPolicy(config.retry),
-      logger: ctx.logger,
-      signal: ctx.signal,
-    });
+    // A table pattern (write.table: "*") writes every table of a query.tables input.
+    return sqlOutput(
+      sqlWriteSettings<PostgresWriteMode>(config),
+      postgresTarget(config.connection),
+      (settings) =>
+        new PostgresWriter({
+          connection: config.connection,
+          ...settings,
+          retry: retryPolicy(config.retry),
+          logger: ctx.logger,
+          signal: ctx.signal,
+        }),
+      ctx.logger,
+    );
   },
 });

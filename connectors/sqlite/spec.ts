@@ -8,9 +8,12 @@ import {
   sqlWriteSchema,
   sqlWriteSettings,
 } from '../shared/sql/config';
-import { IncrementalSchema, SqlInput } from '../shared/sql/sql-input';
+import { IncrementalSchema } from '../shared/sql/sql-input';
+import { createSqlInput } from '../shared/sql/tables-input';
+import { sqlOutput } from '../shared/sql/tables-output';
 import { SqliteIntrospector } from './introspect';
 import { sqliteSource } from './source';
+import { sqliteTarget } from './target';
 import { SqliteWriter } from './writer';
 
 const pathField = Type.String({
@@ -36,7 +39,7 @@ export const SqliteOutputSchema = Type.Object(
       minLength: 1,
       description: 'Database file (created if missing), relative to the pipeline file’s folder.',
     }),
-    write: sqlWriteSchema(['insert', 'upsert']),
+    write: sqlWriteSchema(['insert', 'upsert', 'merge']),
     conflict: Type.Optional(ConflictSchema),
   },
   { additionalProperties: false },
@@ -57,9 +60,14 @@ export const sqliteInput = defineInput({
       config: { path: 'data/shop.db', query: { table: 'products', filter: 'stock > 0' } },
     },
   ],
-  create(config, ctx): Input {
+  create(config, ctx): Input | Promise<Input> {
     const file = resolveConfigPath(ctx.baseDir, config.path);
-    return new SqlInput(config, sqliteSource(file, config.fetch?.size ?? 1000), ctx.watermark);
+    return createSqlInput(
+      config,
+      sqliteSource(file, config.fetch?.size ?? 1000),
+      () => new SqliteIntrospector(file),
+      ctx.watermark,
+    );
   },
 });
 
@@ -84,16 +92,14 @@ export const sqliteOutput = defineOutput({
     },
   ],
   create(config, ctx): Output {
-    const { table, mode, batchSize, createTable, conflictKey } = sqlWriteSettings<'insert' | 'upsert'>(
-      config,
+    const file = resolveConfigPath(ctx.baseDir, config.path);
+    // A table pattern (write.table: "*") writes every table of a query.tables input.
+    return sqlOutput(
+      sqlWriteSettings<'insert' | 'upsert' | 'merge'>(config),
+      sqliteTarget(file),
+      ({ table, mode, batchSize, createTable, conflictKey }) =>
+        new SqliteWriter({ path: file, table, mode, batchSize, createTable, conflictKey }),
+      ctx.logger,
     );
-    return new SqliteWriter({
-      path: resolveConfigPath(ctx.baseDir, config.path),
-      table,
-      mode,
-      batchSize,
-      createTable,
-      conflictKey,
-    });
   },
 });

@@ -7,7 +7,7 @@ import type { ConfigProblem } from '../../src-shared/api/model';
 import { createCliLogger } from './cli-logger';
 import { cliDataDir } from './data-dir';
 import { openRunWatermark, type RunWatermark } from '../jobs/run-watermark';
-import { createProgressDisplay, summaryLine } from './run-report';
+import { createProgressDisplay, summaryLine, tablesReport } from './run-report';
 
 /** Exit codes of `fustgo run`, a contract scripts rely on. */
 export const RUN_EXIT = { completed: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
@@ -86,6 +86,8 @@ export async function runCommand(file: string, options: RunCommandOptions = {}):
     if (watermark && result.watermark !== undefined)
       result.notes.push(await watermark.save(result.watermark));
     process.stdout.write(`${result.status}: ${summaryLine(result)}\n`);
+    // A multi-table copy: one line per table.
+    for (const line of tablesReport(result.tables)) process.stdout.write(`  ${line}\n`);
     for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
     if (interrupted || result.status === 'cancelled') return RUN_EXIT.interrupted;
     if (result.status !== 'completed') {

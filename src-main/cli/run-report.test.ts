@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressDisplay, formatClock, formatDuration, progressLine, summaryLine } from './run-report';
+import {
+  createProgressDisplay,
+  formatClock,
+  formatDuration,
+  progressLine,
+  summaryLine,
+  tablesReport,
+} from './run-report';
 
 const base = {
   records_read: 0,
@@ -64,5 +71,22 @@ describe('run report', () => {
     expect(formatDuration(850)).toBe('850 ms');
     expect(formatDuration(125_000)).toBe('2:05');
     expect(formatClock(3_723_000)).toBe('1:02:03');
+  });
+
+  it('lists the tables of a multi-table copy in aligned columns, and nothing for one table', () => {
+    expect(
+      tablesReport({
+        'shop.customers': { records_read: 1200, records_written: 1200, records_failed: 0 },
+        'shop.order_items': { records_read: 35, records_written: 33, records_failed: 2 },
+        'shop.empty': { records_read: 0, records_written: 0, records_failed: 0 },
+      }),
+    ).toEqual([
+      'table              read  written  failed',
+      'shop.customers    1,200    1,200       0',
+      'shop.order_items     35       33       2',
+      'shop.empty            0        0       0',
+    ]);
+    expect(tablesReport(undefined)).toEqual([]);
+    expect(tablesReport({})).toEqual([]);
   });
 });

@@ -58,6 +58,39 @@ export function summaryLine(stats: RunFigures): string {
   ].join(', ');
 }
 
+/** The counters of one table of a multi-table copy (the engine's StreamStats). */
+export interface TableFigures {
+  records_read: number;
+  records_written: number;
+  records_failed: number;
+}
+
+/**
+ * One aligned line per table of a multi-table copy, under a header, in the order the input
+ * listed them; nothing for a run of one table.
+ */
+export function tablesReport(tables: Record<string, TableFigures> | undefined): string[] {
+  const entries = Object.entries(tables ?? {});
+  if (entries.length === 0) return [];
+  const rows = [
+    ['table', 'read', 'written', 'failed'],
+    ...entries.map(([name, t]) => [
+      name,
+      formatCount(t.records_read),
+      formatCount(t.records_written),
+      formatCount(t.records_failed),
+    ]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  // Names to the left, counts to the right, two spaces between columns.
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 /**
  * Redraws one line on a terminal stream, at most every `intervalMs` (the last state
  * is always drawn by `finish`, so throttling loses nothing the user needs).

@@ -19,4 +19,10 @@ export interface Batch {
   checkpoint?: Checkpoint;
   /** Approximate size read from the source, for run statistics. */
   bytes?: number;
+  /**
+   * Set by an input that reads several streams (the tables of a whole-database copy): the name of
+   * the stream these rows belong to, one of the names `Input.streams` gave. Processors keep it;
+   * the output routes the rows by it. Absent for an input that reads one stream.
+   */
+  table?: string;
 }

@@ -41,8 +41,32 @@ export interface LanePlan {
   note?: string;
 }
 
+/**
+ * One of the streams an input reads when it reads several (each table of a whole-database copy),
+ * as `Input.streams` describes it and `Output.prepareStreams` receives it.
+ */
+export interface StreamDescription {
+  /** What the stream's batches carry as `Batch.table` (`shop.orders`, `public.orders`, `orders`). */
+  name: string;
+  /**
+   * The columns of its rows. From the input: the columns it reads; handed to the output: the
+   * columns after the processor chain, i.e. what the output will be given.
+   */
+  columns: Column[];
+  /**
+   * The source's own description of the stream, opaque to the engine, for outputs that know the
+   * input's kind (the SQL inputs give a `TableSchema`: keys, indexes, foreign keys, defaults).
+   */
+  schema?: unknown;
+}
+
 export interface Input {
   plan(requestedLanes: number): Promise<LanePlan>;
+  /**
+   * For an input that reads several streams (tables): what they are, once `plan` ran. The run
+   * hands them to `Output.prepareStreams` before any lane starts, and counts rows per stream.
+   */
+  streams?(): Promise<StreamDescription[]>;
   /** Streams lane `lane` of `lanes`; must stop promptly when `signal` aborts. */
   read(lane: number, lanes: number, signal: AbortSignal): AsyncIterable<Batch>;
   /** Total rows the run will read, when cheaply known (enables progress and ETA). */
@@ -84,6 +108,13 @@ export interface WriteResult {
 
 export interface Output {
   /**
+   * Called once before the lanes start when the input reads several streams (`Input.streams`),
+   * with the columns each will carry after the processors: the output creates what it needs up
+   * front (every target table, in dependency order). Throwing fails the run before a row moves.
+   * An output without it takes one stream only; the run refuses a multi-stream input for it.
+   */
+  prepareStreams?(streams: StreamDescription[]): Promise<void>;
+  /**
    * Resolves once the batch is durably written: that is the acknowledgement checkpoints wait for.
    * An output that can tell bad rows from a bad target resolves with the rows it refused (every
    * other row written); the run sends them to its dead-letter file. Throwing fails the run.
@@ -92,7 +123,8 @@ export interface Output {
   /**
    * Called once after every lane finished (with the error when the run failed): flush and release.
    * May resolve with a note on where the data ended up when the counts alone do not say it,
-   * e.g. that a failed run left the target file as it was.
+   * e.g. that a failed run left the target file as it was; each line of it is a note of its own
+   * (one per table, say).
    */
   close(error?: Error): Promise<string | void>;
 }

@@ -15,6 +15,19 @@ export interface RunStats {
   lanes: number;
   /** Things the user should know about how the run went, e.g. why it used fewer lanes. */
   notes: string[];
+  /**
+   * Counters per stream, by stream name, when the input reads several (the tables of a
+   * whole-database copy), in the order the input listed them; absent otherwise.
+   */
+  tables?: Record<string, StreamStats>;
+}
+
+/** The counters of one stream (table) of a multi-stream run. */
+export interface StreamStats {
+  records_read: number;
+  records_written: number;
+  /** Rows the output rejected (see `pipeline.error_limit`); rows a filter dropped are not failed. */
+  records_failed: number;
 }
 
 export interface StatsAccumulatorOptions {
@@ -42,6 +55,7 @@ export class StatsAccumulator {
   private readonly windowMs: number;
   private readonly startedAt: number;
   private readonly samples: Sample[];
+  private readonly streams = new Map<string, StreamStats>();
 
   constructor(options: StatsAccumulatorOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -50,13 +64,25 @@ export class StatsAccumulator {
     this.samples = [{ at: this.startedAt, read: 0 }];
   }
 
-  addRead(rows: number, bytes = 0): void {
-    this.recordsRead += rows;
-    this.bytesRead += bytes;
+  /** Lists the streams of a multi-stream run up front, so one that yields no row is reported too. */
+  addStreams(names: string[]): void {
+    for (const name of names) this.stream(name);
   }
 
-  addWritten(rows: number): void {
+  addRead(rows: number, bytes = 0, stream?: string): void {
+    this.recordsRead += rows;
+    this.bytesRead += bytes;
+    if (stream !== undefined) this.stream(stream).records_read += rows;
+  }
+
+  addWritten(rows: number, stream?: string): void {
     this.recordsWritten += rows;
+    if (stream !== undefined) this.stream(stream).records_written += rows;
+  }
+
+  /** Rows of one stream the output rejected; the run's total is counted by `addFailed`. */
+  addStreamFailed(stream: string, rows: number): void {
+    this.stream(stream).records_failed += rows;
   }
 
   addFailed(rows: number): void {
@@ -90,7 +116,19 @@ export class StatsAccumulator {
       total: this.total,
       lanes: this.lanes,
       notes: [...this.notes],
+      ...(this.streams.size > 0
+        ? { tables: Object.fromEntries([...this.streams].map(([name, counts]) => [name, { ...counts }])) }
+        : {}),
     };
+  }
+
+  private stream(name: string): StreamStats {
+    let counts = this.streams.get(name);
+    if (!counts) {
+      counts = { records_read: 0, records_written: 0, records_failed: 0 };
+      this.streams.set(name, counts);
+    }
+    return counts;
   }
 }
 

@@ -33,10 +33,49 @@ export const SqlQuerySchema = Type.Union(
       { sql: Type.String({ minLength: 1, description: 'A SELECT statement (JOINs, aggregates…).' }) },
       { additionalProperties: false },
     ),
+    Type.Object(
+      {
+        tables: Type.Array(Type.String({ minLength: 1 }), {
+          minItems: 1,
+          description:
+            'Copy many tables in one job, each read whole as its own stream: names or patterns with * and ? ' +
+            '("*" every table, "sales_*", "public.*"). Views are not copied. The output’s write.table is then a ' +
+            'pattern too ("*", "staging.*"), and it creates the missing tables, then their indexes and foreign ' +
+            'keys after loading. A pattern that matches no table is an error.',
+        }),
+        exclude: Type.Optional(
+          Type.Array(Type.String({ minLength: 1 }), {
+            description: 'Tables left out of those `tables` selects: names or patterns, as in tables.',
+          }),
+        ),
+        split_key: Type.Optional(
+          Type.String({
+            description:
+              'Not available with tables yet (each table is read whole, in one lane; lanes read different tables): setting it is an error.',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
   ],
-  { description: 'A table (with optional columns and filter) or a SQL query.' },
+  {
+    description:
+      'A table (with optional columns and filter), a SQL query, or many tables (tables: ["*"]) for a whole-database copy.',
+  },
 );
 export type SqlQuery = Static<typeof SqlQuerySchema>;
+/** `query.tables`: the tables of a whole-database copy. */
+export type SqlTablesQuery = Extract<SqlQuery, { tables: string[] }>;
+/** A query of one stream: a table or a SQL query. */
+export type SqlSingleQuery = Exclude<SqlQuery, SqlTablesQuery>;
+
+/**
+ * True when `write.table` is a pattern (`*`, `staging.*`, `stg_*`): the output then writes every
+ * table of a multi-table input (`query.tables`), each under a name the pattern makes of the source's.
+ */
+export function isTablePattern(table: string): boolean {
+  return table.includes('*');
+}
 
 /** How rows are fetched from the database. */
 export const FetchSchema = Type.Object(
@@ -52,6 +91,10 @@ const MODE_DESCRIPTIONS: Record<string, string> = {
     'replace deletes the rows whose conflict.key is among the batch_size rows being written, then inserts them, in one transaction ' +
     '(unlike upsert it works without a unique constraint on the key, and columns the rows do not carry get their defaults)',
   truncate_insert: 'truncate_insert empties the table first',
+  merge:
+    'merge stages every row in a table of its own beside the target (<table>__fustgo_stage_…) and, once the run succeeds, ' +
+    'upserts them by conflict.key in one transaction, the last staged row of a key winning: the table changes all at once ' +
+    'or not at all (the key needs a primary key or unique constraint)',
 };
 
 /** Where and how rows are written. `modes` lists what the connector supports, the first being the default. */
@@ -60,7 +103,10 @@ export function sqlWriteSchema(modes: [string, ...string[]]) {
     {
       table: Type.String({
         minLength: 1,
-        description: 'Table to write (schema.table where the database has schemas).',
+        description:
+          'Table to write (schema.table where the database has schemas). With an input that reads many tables ' +
+          '(query.tables), a pattern: "*" writes each under its source name (without the source schema) in the ' +
+          'connection’s default schema or database, "staging.*" into schema / database staging, "stg_*" with a prefix.',
       }),
       mode: Type.Optional(
         Type.Union(
@@ -148,9 +194,17 @@ export interface SqlWriteSettings<M extends string> {
 }
 
 /** Modes that find the target rows by conflict.key: without a key they are a config error. */
-const KEYED_MODES = new Set(['upsert', 'replace']);
+const KEYED_MODES = new Set(['upsert', 'replace', 'merge']);
 
-/** Resolves `write`, `conflict` and `pre_sql`/`post_sql`; an upsert or replace without a key is a config error. */
+/** True for a write mode that finds the target rows by a key (`conflict.key`, or a table's primary key). */
+export function isKeyedMode(mode: string): boolean {
+  return KEYED_MODES.has(mode);
+}
+
+/**
+ * Resolves `write`, `conflict` and `pre_sql`/`post_sql`; an upsert or replace without a key is a
+ * config error, unless `write.table` is a pattern: then each table's primary key is its key.
+ */
 export function sqlWriteSettings<M extends string>(config: {
   write: { table: string; mode?: string; batch_size?: number; create_table?: boolean };
   conflict?: { key: string[] };
@@ -159,7 +213,7 @@ export function sqlWriteSettings<M extends string>(config: {
 }): SqlWriteSettings<M> {
   const mode = (config.write.mode ?? 'insert') as M;
   const conflictKey = config.conflict?.key ?? [];
-  if (KEYED_MODES.has(mode) && conflictKey.length === 0)
+  if (KEYED_MODES.has(mode) && conflictKey.length === 0 && !isTablePattern(config.write.table))
     throw new FieldError('conflict.key', `${mode} needs the key columns that identify a row`);
   return {
     table: config.write.table,

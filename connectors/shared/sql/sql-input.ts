@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Batch } from '../../../src-main/engine/batch';
 import type { Input, LanePlan } from '../../../src-main/engine/component';
 import { andConditions, describeRange, rangeCondition, type KeyRange, type KeyRangePlan } from './key-ranges';
-import type { SqlQuery } from './config';
+import type { SqlSingleQuery } from './config';
 
 /*
  * The input side every SQL connector shares: which rows a run reads (query, filter, the
@@ -67,7 +67,8 @@ export interface SqlSource {
 }
 
 export interface SqlInputConfig {
-  query: SqlQuery;
+  /** A table or a SQL query; `query.tables` is read by `SqlTablesInput`. */
+  query: SqlSingleQuery;
   incremental?: Incremental;
 }
 
