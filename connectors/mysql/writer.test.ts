@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deleteSqlParts, insertStatements, lastRowPerKey } from './writer';
+import { deleteSqlParts, insertStatements, lastRowPerKey, mergeSql, stagingTableSql } from './writer';
 
 describe('mysql replace statements', () => {
   it('deletes by a one-column or a composite key, in statements under the budget', () => {
@@ -22,5 +22,30 @@ describe('mysql replace statements', () => {
     });
     const unique = { tuples: ['r1', 'r2'], keyTuples: ['1', '2'] };
     expect(lastRowPerKey(unique.tuples, unique.keyTuples)).toEqual(unique);
+  });
+});
+
+describe('mysql merge statements', () => {
+  it('stages into a copy of the columns without unique keys, numbered as staged', () => {
+    expect(
+      stagingTableSql('db.t__fustgo_stage_x', [
+        { name: 'id', type: 'int(11)', nullable: false, charset: null, collation: null },
+        { name: 'name', type: 'varchar(5)', nullable: true, charset: 'utf8mb4', collation: 'utf8mb4_bin' },
+      ]),
+    ).toBe(
+      'CREATE TABLE `db`.`t__fustgo_stage_x` (`__fustgo_order` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, ' +
+        '`id` int(11) NOT NULL, `name` varchar(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+    );
+  });
+
+  it('merges in staging order, updating the non-key columns', () => {
+    const columns = [
+      { name: 'id', type: 'int' as const },
+      { name: 'v', type: 'string' as const },
+    ];
+    expect(mergeSql('t', 't__fustgo_stage_x', columns, ['id'])).toBe(
+      'INSERT INTO `t` (`id`, `v`) SELECT `id`, `v` FROM `t__fustgo_stage_x` ORDER BY `__fustgo_order` ' +
+        'ON DUPLICATE KEY UPDATE `v` = VALUES(`v`)',
+    );
   });
 });

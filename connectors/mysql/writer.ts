@@ -2,9 +2,19 @@ import type { Connection } from 'mysql2';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output, RejectedRow, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
-import { SerialQueue } from '../shared/serial-queue';
 import { writeResult, writeSlices } from '../shared/sql/bisect';
 import { keyIndexes, setAsideNullKeys } from '../shared/sql/keys';
+import { LaneConnections, Once } from '../shared/sql/lanes';
+import {
+  asTargetMessage,
+  discardStaged,
+  isLeftoverStaging,
+  mergeStaged,
+  STAGING_MARKER,
+  STAGING_ORDER_COLUMN,
+  stagingTableName,
+  type StagingSteps,
+} from '../shared/sql/merge';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
 import {
@@ -23,7 +33,7 @@ import {
 import { quoteIdent, quoteTableName, splitTableName } from './identifiers';
 import { columnTypeFor, literalEncoder, toSqlLiteral } from './types';
 
-export type MysqlWriteMode = 'insert' | 'upsert' | 'replace' | 'truncate_insert';
+export type MysqlWriteMode = 'insert' | 'upsert' | 'replace' | 'truncate_insert' | 'merge';
 
 /** Everything the MySQL writer needs, resolved from the config. */
 export type MysqlWriteOptions = ServerWriteOptions<MysqlWriteMode>;
@@ -125,46 +135,98 @@ async function refuseChangedValues(connection: Connection): Promise<void> {
 }
 
 interface Prepared {
-  columns: Column[];
   parts: { head: string; tail: string };
   encoders: ((value: unknown) => string)[];
   /** For replace: the DELETE around the key tuples, and where the key columns are. */
   replace?: { parts: { head: string; tail: string }; keyIndexes: number[] };
 }
 
+/** A target column as information_schema describes it: what its staging copy needs. */
+export interface TargetColumn {
+  name: string;
+  /** `COLUMN_TYPE`: `varchar(5)`, `decimal(30,9)`, `bigint(20) unsigned`, `enum('a','b')`. */
+  type: string;
+  nullable: boolean;
+  charset: string | null;
+  collation: string | null;
+}
+
 /**
- * Writes batches into one MySQL / MariaDB table over one connection, opened on the first write.
- * Each `batchSize` rows are one transaction of multi-row INSERTs sized under the server's
- * max_allowed_packet. Lanes call `write` concurrently; a promise queue runs the writes one at a time.
+ * CREATE TABLE for merge's staging table: the target's columns with their types, character sets
+ * and NOT NULL (so bad rows are refused as they are staged), no unique key (a key may come more
+ * than once), and a counter as primary key numbering the rows as staged (the last one wins).
+ */
+export function stagingTableSql(staging: string, columns: TargetColumn[]): string {
+  const defs = columns.map((c) => {
+    const charset = c.charset && c.collation ? ` CHARACTER SET ${c.charset} COLLATE ${c.collation}` : '';
+    return `${quoteIdent(c.name)} ${c.type}${charset}${c.nullable ? '' : ' NOT NULL'}`;
+  });
+  const order = `${quoteIdent(STAGING_ORDER_COLUMN)} BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY`;
+  return `CREATE TABLE ${quoteTableName(staging)} (${[order, ...defs].join(', ')}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+}
+
+/**
+ * Moves the staged rows into the table in the order they were staged, updating the non-key
+ * columns of rows whose key exists: row by row, so the last staged row of a key wins.
+ */
+export function mergeSql(table: string, staging: string, columns: Column[], key: string[]): string {
+  const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const { tail } = insertSqlParts(table, columns, 'upsert', key);
+  return (
+    `INSERT INTO ${quoteTableName(table)} (${names}) SELECT ${names} FROM ${quoteTableName(staging)} ` +
+    `ORDER BY ${quoteIdent(STAGING_ORDER_COLUMN)}${tail}`
+  );
+}
+
+/** Merge's staging table: where it is, and what went into it. */
+interface MergeStaging {
+  /** Its name, as the server's messages give it. */
+  name: string;
+  /** Its name, qualified as the target is (`db.name` or `name`). */
+  qualified: string;
+  /** The columns it was created for: the merge moves these. */
+  columns: Column[];
+  rows: number;
+}
+
+/**
+ * Writes batches into one MySQL / MariaDB table. Each `batchSize` rows are one transaction of
+ * multi-row INSERTs sized under the server's max_allowed_packet; for merge they go into a staging
+ * table, merged into the table in one transaction at the end. Each lane writes over a connection
+ * of its own, so lanes commit in parallel.
  */
 export class MysqlWriter implements Output {
-  private readonly queue = new SerialQueue();
-  private connection: Connection | undefined;
+  private readonly lanes: LaneConnections<Connection>;
+  /** pre_sql, the table, truncate_insert's TRUNCATE, merge's staging table: once, before any lane writes. */
+  private readonly started = new Once();
+  private readonly prepared = new WeakMap<Column[], Prepared>();
   private budget = 0;
-  private started = false;
-  private prepared: Prepared | undefined;
+  private staging: MergeStaging | undefined;
   private rowsCommitted = 0;
 
-  constructor(private readonly options: MysqlWriteOptions) {}
+  constructor(private readonly options: MysqlWriteOptions) {
+    this.lanes = new LaneConnections<Connection>({
+      open: () => this.connect(),
+      end: endConnection,
+      discard: (connection) => connection.destroy(),
+    });
+  }
 
-  /** Resolves once the batch's transactions are committed, with the rows refused for their data. */
-  write(batch: Batch): Promise<WriteResult | undefined> {
-    return this.queue.run(() => this.writeBatch(batch));
+  /** Resolves once the batch's transactions are committed (staged, for merge), with the rows refused for their data. */
+  write(batch: Batch, lane: number): Promise<WriteResult | undefined> {
+    return this.lanes.run(lane, () => this.writeBatch(batch, lane));
   }
 
   async close(error?: Error): Promise<string | void> {
-    await this.queue.drain();
+    await this.lanes.drain();
     try {
-      if (!error) await this.finish();
+      if (!error) return await this.finish();
+      if (this.options.mode === 'merge') return await discardStaged(this.stagingSteps(), this.where());
     } finally {
-      if (this.connection) await endConnection(this.connection);
-      this.connection = undefined;
+      await this.lanes.close();
     }
     // Each transaction commits on its own: what was committed before a failure stays.
-    if (error) {
-      const { database, table } = this.target();
-      return `${formatCount(this.rowsCommitted)} rows were committed to table "${table}" in MySQL database "${database}" before the run stopped`;
-    }
+    return `${formatCount(this.rowsCommitted)} rows were committed to table ${this.where()} before the run stopped`;
   }
 
   private target(): { database: string; table: string } {
@@ -172,12 +234,22 @@ export class MysqlWriter implements Output {
     return { database: database ?? this.options.connection.database, table };
   }
 
-  /** The connection, opened (with its session settings, see connectMysql) on first use or again after one was lost. */
+  private where(): string {
+    const { database, table } = this.target();
+    return `"${table}" in MySQL database "${database}"`;
+  }
+
+  /** A new connection (with its session settings, see connectMysql); the first tells the statement budget. */
   private async connect(): Promise<Connection> {
-    if (this.connection) return this.connection;
     const connection = await connectMysql(this.options.connection);
-    this.connection = connection;
-    this.budget = statementBudget(Number(await selectValue(connection, 'SELECT @@max_allowed_packet')));
+    if (this.budget === 0) {
+      try {
+        this.budget = statementBudget(Number(await selectValue(connection, 'SELECT @@max_allowed_packet')));
+      } catch (error) {
+        connection.destroy();
+        throw error;
+      }
+    }
     return connection;
   }
 
@@ -191,10 +263,9 @@ export class MysqlWriter implements Output {
     }
   }
 
-  private async writeBatch(batch: Batch): Promise<WriteResult | undefined> {
+  private async writeBatch(batch: Batch, lane: number): Promise<WriteResult | undefined> {
     if (batch.rows.length === 0) return;
-    const connection = await this.connect();
-    if (!this.started) await this.start(connection, batch.columns);
+    await this.start(lane, batch.columns);
     const prepared = this.prepare(batch.columns);
     let rows = batch.rows;
     let rejected: RejectedRow[] = [];
@@ -213,95 +284,211 @@ export class MysqlWriter implements Output {
       this.options.batchSize,
       async (slice) => {
         await withRetry(
-          async () => this.commitRows(await this.connect(), prepared, slice),
-          this.retryOptions(),
+          async () => this.commitRows(await this.lanes.get(lane), prepared, slice),
+          this.retryOptions(lane),
         );
-        this.rowsCommitted += slice.length;
+        if (this.staging) this.staging.rows += slice.length;
+        else this.rowsCommitted += slice.length;
       },
-      { isDataError: isMysqlDataError, rowMessage: mysqlRowErrorMessage },
+      { isDataError: isMysqlDataError, rowMessage: (error) => this.rowMessage(error) },
     );
     for (const { index, error } of refused) rejected.push({ index: indexOf(index), error });
     return writeResult(rejected);
   }
 
-  /** Retries log a warning, and replace the connection unless it survived (a deadlock, a lock wait timeout). */
-  private retryOptions(): RetryOptions {
+  /** A refused row's message; one the staging table refused names the target, which the user knows. */
+  private rowMessage(error: unknown): string {
+    const message = mysqlRowErrorMessage(error);
+    return this.staging ? asTargetMessage(message, this.staging.name, this.target().table) : message;
+  }
+
+  /** Retries log a warning, and replace the lane's connection unless it survived (a deadlock, a lock wait timeout). */
+  private retryOptions(lane: number): RetryOptions {
     const { retry, logger, signal } = this.options;
-    const { database, table } = this.target();
     return {
       policy: retry,
       isTransient: isTransientMysqlError,
       signal,
-      onRetry: (event) => {
-        logRetry(logger, `writing to table "${table}" in MySQL database "${database}"`, event);
-        if (needsNewMysqlConnection(event.error)) this.dropConnection();
+      onRetry: async (event) => {
+        logRetry(logger, `writing to table ${this.where()}`, event);
+        if (needsNewMysqlConnection(event.error)) await this.lanes.discard(lane);
       },
     };
   }
 
-  /** Drops a connection that broke; the next `connect()` opens a new one. */
-  private dropConnection(): void {
-    this.connection?.destroy();
-    this.connection = undefined;
+  /**
+   * What happens once, before any lane writes (the others wait for it): pre_sql, then the table
+   * (created when missing, from `columns`; without columns, as when a run wrote no row, a missing
+   * table is left missing), then the TRUNCATE of truncate_insert or merge's staging table.
+   * TRUNCATE commits on its own in MySQL: the table is empty from here on, whatever happens next.
+   */
+  private start(lane: number, columns?: Column[]): Promise<void> {
+    return this.started.run(async () => {
+      const connection = await this.lanes.get(lane);
+      const { preSql, mode, createTable, conflictKey } = this.options;
+      for (const [i, sql] of preSql.entries()) await this.run(connection, sql, `pre_sql[${i}]`);
+      const { database, table } = this.target();
+      const exists = await selectValue(
+        connection,
+        `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${toSqlLiteral(database)} AND TABLE_NAME = ${toSqlLiteral(table)}`,
+      );
+      if (Number(exists) === 0) {
+        if (!createTable)
+          throw new Error(
+            `table "${table}" does not exist in MySQL database "${database}" (set write.create_table: true to create it)`,
+          );
+        if (columns)
+          await this.run(
+            connection,
+            createTableSql(this.options.table, columns, conflictKey),
+            `creating table "${table}"`,
+          );
+      } else if (mode === 'truncate_insert') {
+        await this.run(
+          connection,
+          `TRUNCATE TABLE ${quoteTableName(this.options.table)}`,
+          `emptying table "${table}"`,
+        );
+      }
+      if (mode === 'merge' && columns) await this.createStaging(connection, columns);
+    });
+  }
+
+  /** After a successful run: what `start` would have done if no row came, the merge, then post_sql. */
+  private async finish(): Promise<string | undefined> {
+    const { preSql, postSql, mode } = this.options;
+    const needed = this.started.done || preSql.length > 0 || postSql.length > 0 || mode === 'truncate_insert';
+    if (!needed) return;
+    const lane = this.lanes.anyLane();
+    await this.start(lane);
+    const steps = this.stagingSteps(lane);
+    const note = steps && (await mergeStaged(steps, this.where()));
+    for (const [i, sql] of postSql.entries())
+      await this.run(await this.lanes.get(lane), sql, `post_sql[${i}]`);
+    return note;
+  }
+
+  /** Merge's staging table, beside the target (a regular table: every lane's connection sees it). */
+  private async createStaging(connection: Connection, columns: Column[]): Promise<void> {
+    const { database, table } = this.target();
+    await this.requireUniqueKey(connection);
+    await this.dropLeftovers(connection);
+    const described = (await runSql(
+      connection,
+      `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = ${toSqlLiteral(database)} AND TABLE_NAME = ${toSqlLiteral(table)}`,
+    )) as [string, string, string, string | null, string | null][];
+    // Column names are case-insensitive in MySQL.
+    const byName = new Map(described.map((d) => [d[0].toLowerCase(), d]));
+    const targetColumns = columns.map((c): TargetColumn => {
+      const found = byName.get(c.name.toLowerCase());
+      if (!found) throw new Error(`column "${c.name}" is not in table ${this.where()}`);
+      const [, type, nullable, charset, collation] = found;
+      return { name: c.name, type, nullable: nullable === 'YES', charset, collation };
+    });
+    const name = stagingTableName(table);
+    const qualified =
+      splitTableName(this.options.table).database === undefined ? name : `${database}.${name}`;
+    await this.run(connection, stagingTableSql(qualified, targetColumns), 'creating the staging table');
+    this.staging = { name, qualified, columns, rows: 0 };
   }
 
   /**
-   * What happens once, before the first row: pre_sql, then the table (created when missing, from
-   * `columns`; without columns, as when a run wrote no row, a missing table is left missing), then
-   * the TRUNCATE of truncate_insert.
+   * Refuses a merge whose conflict.key no unique index covers, before any row is staged: ON
+   * DUPLICATE KEY UPDATE would then add every staged row, duplicates included.
    */
-  private async start(connection: Connection, columns: Column[] | undefined): Promise<void> {
-    const { preSql, mode, createTable, conflictKey } = this.options;
-    for (const [i, sql] of preSql.entries()) await this.run(connection, sql, `pre_sql[${i}]`);
+  private async requireUniqueKey(connection: Connection): Promise<void> {
     const { database, table } = this.target();
-    const exists = await selectValue(
+    const indexed = (await runSql(
       connection,
-      `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${toSqlLiteral(database)} AND TABLE_NAME = ${toSqlLiteral(table)}`,
-    );
-    if (Number(exists) === 0) {
-      if (!createTable)
-        throw new Error(
-          `table "${table}" does not exist in MySQL database "${database}" (set write.create_table: true to create it)`,
-        );
-      if (columns)
-        await this.run(
-          connection,
-          createTableSql(this.options.table, columns, conflictKey),
-          `creating table "${table}"`,
-        );
-    } else if (mode === 'truncate_insert') {
-      await this.run(
-        connection,
-        `TRUNCATE TABLE ${quoteTableName(this.options.table)}`,
-        `emptying table "${table}"`,
+      `SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS
+       WHERE TABLE_SCHEMA = ${toSqlLiteral(database)} AND TABLE_NAME = ${toSqlLiteral(table)} AND NON_UNIQUE = 0`,
+    )) as [string, string][];
+    const indexes = new Map<string, Set<string>>();
+    for (const [index, column] of indexed)
+      indexes.set(index, (indexes.get(index) ?? new Set()).add(column.toLowerCase()));
+    const key = new Set(this.options.conflictKey.map((k) => k.toLowerCase()));
+    const covered = [...indexes.values()].some((c) => c.size === key.size && [...key].every((k) => c.has(k)));
+    if (!covered)
+      throw new Error(
+        `merge needs a primary key or unique index on conflict.key (${this.options.conflictKey.join(', ')}) in table ${this.where()}`,
       );
-    }
-    this.started = true;
   }
 
-  /** After a successful run: what `start` would have done if no row came, then post_sql. */
-  private async finish(): Promise<void> {
-    const { preSql, postSql, mode } = this.options;
-    const needed = this.started || preSql.length > 0 || postSql.length > 0 || mode === 'truncate_insert';
-    if (!needed) return;
-    const connection = await this.connect();
-    if (!this.started) await this.start(connection, undefined);
-    for (const [i, sql] of postSql.entries()) await this.run(connection, sql, `post_sql[${i}]`);
+  /** Drops this table's staging tables that runs killed more than a day ago left behind. */
+  private async dropLeftovers(connection: Connection): Promise<void> {
+    const { database, table } = this.target();
+    const names = (await runSql(
+      connection,
+      `SELECT TABLE_NAME FROM information_schema.TABLES
+       WHERE TABLE_SCHEMA = ${toSqlLiteral(database)} AND LOCATE(${toSqlLiteral(STAGING_MARKER)}, TABLE_NAME) > 0`,
+    )) as [string][];
+    for (const [name] of names) {
+      // Table names are case-insensitive where the server stores them in lower case.
+      if (!isLeftoverStaging(name, table, new Date(), true)) continue;
+      await this.run(
+        connection,
+        `DROP TABLE IF EXISTS ${quoteIdent(database)}.${quoteIdent(name)}`,
+        'dropping a leftover staging table',
+      );
+      this.options.logger.info(
+        `dropped staging table "${name}", left by a merge run into table ${this.where()} that did not finish`,
+      );
+    }
+  }
+
+  /** How the end of a merge run reaches the staging table, over the connection of `lane`; undefined before it exists. */
+  private stagingSteps(lane = this.lanes.anyLane()): StagingSteps | undefined {
+    const staging = this.staging;
+    if (!staging) return undefined;
+    const { table, conflictKey } = this.options;
+    return {
+      name: staging.name,
+      rows: staging.rows,
+      merge: () =>
+        withRetry(async () => {
+          const connection = await this.lanes.get(lane);
+          try {
+            await runSql(connection, 'START TRANSACTION');
+            await runSql(connection, mergeSql(table, staging.qualified, staging.columns, conflictKey));
+            await runSql(connection, 'COMMIT');
+          } catch (error) {
+            await runSql(connection, 'ROLLBACK').catch(() => undefined);
+            throw new Error(errorMessage(error), { cause: error });
+          }
+        }, this.retryOptions(lane)),
+      // After the COMMIT: DROP TABLE would commit the merge's transaction itself in MySQL.
+      drop: () =>
+        withRetry(async () => {
+          await runSql(
+            await this.lanes.get(lane),
+            `DROP TABLE IF EXISTS ${quoteTableName(staging.qualified)}`,
+          );
+        }, this.retryOptions(lane)),
+    };
   }
 
   private prepare(columns: Column[]): Prepared {
-    if (this.prepared?.columns === columns) return this.prepared;
+    const cached = this.prepared.get(columns);
+    if (cached) return cached;
     const { table, mode, conflictKey } = this.options;
-    this.prepared = {
-      columns,
-      parts: insertSqlParts(table, columns, mode, conflictKey),
+    // merge needs the key only at the end; a batch without it is refused now, before it is staged.
+    if (mode === 'merge') keyIndexes(columns, conflictKey);
+    const prepared: Prepared = {
+      parts: insertSqlParts(
+        this.staging?.qualified ?? table,
+        columns,
+        mode === 'merge' ? 'insert' : mode,
+        conflictKey,
+      ),
       encoders: columns.map((c) => literalEncoder(c.type)),
       replace:
         mode === 'replace'
           ? { parts: deleteSqlParts(table, conflictKey), keyIndexes: keyIndexes(columns, conflictKey) }
           : undefined,
     };
-    return this.prepared;
+    this.prepared.set(columns, prepared);
+    return prepared;
   }
 
   /**
@@ -331,11 +518,7 @@ export class MysqlWriter implements Output {
       await runSql(connection, 'COMMIT');
     } catch (error) {
       await runSql(connection, 'ROLLBACK').catch(() => undefined);
-      const { database, table } = this.target();
-      throw new Error(
-        `cannot write to table "${table}" in MySQL database "${database}": ${errorMessage(error)}`,
-        { cause: error },
-      );
+      throw new Error(`cannot write to table ${this.where()}: ${errorMessage(error)}`, { cause: error });
     }
   }
 }

@@ -508,7 +508,7 @@ describe('postgresql connector', () => {
     expect(await filtered.estimateTotal?.()).toBeUndefined();
   });
 
-  it('serialises writes from several lanes on its one connection', async () => {
+  it('writes from several lanes at once, a connection each, ending them all at close', async () => {
     const columns: Column[] = [{ name: 'n', type: 'bigint' }];
     const output = await postgresqlOutput.create({ connection, write: { table: 'lanes' } }, ctx);
     await Promise.all(
@@ -521,6 +521,7 @@ describe('postgresql connector', () => {
     );
     expect(await output.close()).toBeUndefined();
     expect(await rowsOf('SELECT count(DISTINCT n)::int FROM lanes')).toEqual([[2000]]);
+    expect(await openConnections()).toBe(0);
   });
 
   it('plans one lane and says why', async () => {

@@ -3,9 +3,19 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output, RejectedRow, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
-import { SerialQueue } from '../shared/serial-queue';
 import { writeResult, writeSlices } from '../shared/sql/bisect';
 import { keyIndexes, setAsideNullKeys } from '../shared/sql/keys';
+import { FirstCommit, LaneConnections, Once } from '../shared/sql/lanes';
+import {
+  asTargetMessage,
+  discardStaged,
+  isLeftoverStaging,
+  mergeStaged,
+  STAGING_MARKER,
+  STAGING_ORDER_COLUMN,
+  stagingTableName,
+  type StagingSteps,
+} from '../shared/sql/merge';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
 import {
@@ -20,7 +30,7 @@ import { sendCopyText } from './copy-text';
 import { quoteIdent, quoteQualifiedName } from './identifiers';
 import { PG_TYPES } from './types';
 
-export type PostgresWriteMode = 'insert' | 'upsert' | 'replace' | 'truncate_insert';
+export type PostgresWriteMode = 'insert' | 'upsert' | 'replace' | 'truncate_insert' | 'merge';
 
 /** Everything the PostgreSQL writer needs, resolved from the config. */
 export type PostgresWriteOptions = ServerWriteOptions<PostgresWriteMode>;
@@ -47,10 +57,16 @@ export function copySql(target: string, columns: Column[]): string {
 
 /**
  * Moves staged rows into the table, updating rows whose key exists. DISTINCT ON keeps the last
- * staged row per key (rows are staged in order, so the highest ctid is the last): ON CONFLICT
- * refuses to touch one row twice in a statement, and a later row must win as it would row by row.
+ * staged row per key (`order` numbers them as staged: in the per-transaction table the highest
+ * ctid is the last): ON CONFLICT refuses to touch one row twice in a statement, and a later row
+ * must win as it would row by row. `from` is the staging table, quoted.
  */
-export function upsertSql(table: string, columns: Column[], key: string[]): string {
+export function upsertSql(
+  table: string,
+  columns: Column[],
+  key: string[],
+  { from, order }: { from: string; order: string } = { from: STAGING, order: 'ctid' },
+): string {
   const names = columnList(columns);
   const keys = key.map(quoteIdent).join(', ');
   const updates = columns
@@ -59,7 +75,7 @@ export function upsertSql(table: string, columns: Column[], key: string[]): stri
   const action = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
   return (
     `INSERT INTO ${quoteQualifiedName(table)} (${names}) ` +
-    `SELECT DISTINCT ON (${keys}) ${names} FROM ${STAGING} ORDER BY ${keys}, ctid DESC ` +
+    `SELECT DISTINCT ON (${keys}) ${names} FROM ${from} ORDER BY ${keys}, ${order} DESC ` +
     `ON CONFLICT (${keys}) ${action}`
   );
 }
@@ -91,126 +107,153 @@ async function copyRows(client: Client, target: string, columns: Column[], rows:
   await sendCopyText(client.query(copyFrom(copySql(target, columns))), rows, columns);
 }
 
+/** Merge's staging table: where it is, and what went into it. */
+interface MergeStaging {
+  /** Its name, unqualified, as the server's messages give it. */
+  name: string;
+  /** Its name, qualified as the target is, quoted. */
+  quoted: string;
+  /** The columns it was created for: the merge moves these. */
+  columns: Column[];
+  rows: number;
+}
+
 /**
- * Writes batches into one table over one connection, opened on the first write: COPY for
- * inserts, COPY into a staging table + INSERT … ON CONFLICT for upserts (+ DELETE … USING and
- * INSERT … SELECT for replace), one transaction per
- * `batchSize` rows. Lanes are serialised through a queue: one connection runs one statement at a time.
+ * Writes batches into one table: COPY for inserts, COPY into a per-transaction table + INSERT …
+ * ON CONFLICT for upserts (+ DELETE … USING and INSERT … SELECT for replace), one transaction per
+ * `batchSize` rows; for merge, COPY into a staging table, merged into the table in one transaction
+ * at the end. Each lane writes over a connection of its own, so lanes commit in parallel.
  */
 export class PostgresWriter implements Output {
-  private readonly queue = new SerialQueue();
-  private client: Client | undefined;
-  private preSqlDone = false;
-  private tableChecked = false;
-  private truncatePending: boolean;
+  private readonly lanes: LaneConnections<Client>;
+  /** pre_sql, the table, merge's staging table: once, before any lane writes. */
+  private readonly started = new Once();
+  /** truncate_insert's TRUNCATE, in the first transaction that commits (no lane commits before it). */
+  private readonly truncation: FirstCommit;
+  private staging: MergeStaging | undefined;
   private rowsCommitted = 0;
 
   constructor(private readonly options: PostgresWriteOptions) {
-    this.truncatePending = options.mode === 'truncate_insert';
+    this.truncation = new FirstCommit(options.mode === 'truncate_insert');
+    this.lanes = new LaneConnections<Client>({
+      open: () => connectPostgres(options.connection),
+      end: (client) => client.end(),
+      discard: (client) => client.end().catch(() => undefined),
+    });
   }
 
-  /** Resolves once the batch's rows are committed, with the rows refused for their data. */
-  write(batch: Batch): Promise<WriteResult | undefined> {
-    return this.queue.run(() => this.writeBatch(batch));
+  /** Resolves once the batch's rows are committed (staged, for merge), with the rows refused for their data. */
+  write(batch: Batch, lane: number): Promise<WriteResult | undefined> {
+    return this.lanes.run(lane, () => this.writeBatch(batch, lane));
   }
 
   async close(error?: Error): Promise<string | void> {
-    await this.queue.drain();
+    await this.lanes.drain();
     try {
-      if (!error) await this.finish();
+      if (!error) return await this.finish();
+      if (this.options.mode === 'merge') return await discardStaged(this.stagingSteps(), this.where());
     } finally {
-      await this.client?.end().catch(() => undefined);
-      this.client = undefined;
+      await this.lanes.close();
     }
     // Each transaction commits on its own: what was committed before a failure stays.
-    if (error) {
-      const { table, connection } = this.options;
-      return `${formatCount(this.rowsCommitted)} rows were committed to table "${table}" in PostgreSQL database "${connection.database}" before the run stopped`;
+    return `${formatCount(this.rowsCommitted)} rows were committed to table ${this.where()} before the run stopped`;
+  }
+
+  /**
+   * A successful run's end: pre_sql if no row came, the TRUNCATE of a truncate_insert that got no
+   * row (an empty source still empties the table), the merge, then post_sql.
+   */
+  private async finish(): Promise<string | undefined> {
+    const lane = this.lanes.anyLane();
+    await this.start(lane);
+    if (this.truncation.pending) {
+      const client = await this.lanes.get(lane);
+      if (await this.tableExists(client))
+        await this.truncation.run((first) => this.inTransaction(client, first, async () => undefined));
     }
+    const steps = this.stagingSteps(lane);
+    const note = steps && (await mergeStaged(steps, this.where()));
+    for (const sql of this.options.postSql) await this.run(await this.lanes.get(lane), sql, 'post_sql');
+    return note;
   }
 
-  /** A successful run's end: an empty source still empties a truncate_insert table, and post_sql runs. */
-  private async finish(): Promise<void> {
-    const client = await this.session();
-    if (this.truncatePending && (await this.tableExists(client)))
-      await this.inTransaction(client, async () => undefined);
-    for (const sql of this.options.postSql) await this.run(client, sql, 'post_sql');
+  /**
+   * What happens once, before any lane writes (the others wait for it): pre_sql, the table
+   * (created when missing, from `columns`), merge's staging table. Reconnecting does not run it again.
+   */
+  private start(lane: number, columns?: Column[]): Promise<void> {
+    return this.started.run(async () => {
+      const client = await this.lanes.get(lane);
+      for (const sql of this.options.preSql) await this.run(client, sql, 'pre_sql');
+      if (!columns) return;
+      await this.ensureTable(client, columns);
+      if (this.options.mode === 'merge') await this.createStaging(client, columns);
+    });
   }
 
-  /** The connection, opened on first use (and pre_sql run then) or again after one was lost (without pre_sql). */
-  private async session(): Promise<Client> {
-    if (this.client) return this.client;
-    const client = await connectPostgres(this.options.connection);
-    if (!this.preSqlDone) {
-      try {
-        for (const sql of this.options.preSql) await this.run(client, sql, 'pre_sql');
-      } catch (error) {
-        await client.end().catch(() => undefined);
-        throw error;
-      }
-      this.preSqlDone = true;
-    }
-    this.client = client;
-    return client;
-  }
-
-  /** Drops a connection that broke; the next `session()` opens a new one. */
-  private async dropClient(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async writeBatch(batch: Batch): Promise<WriteResult | undefined> {
+  private async writeBatch(batch: Batch, lane: number): Promise<WriteResult | undefined> {
     if (batch.rows.length === 0) return;
-    if (!this.tableChecked) {
-      await this.ensureTable(await this.session(), batch.columns);
-      this.tableChecked = true;
-    }
     const { mode, batchSize, conflictKey } = this.options;
     let rows = batch.rows;
     let rejected: RejectedRow[] = [];
     let indexOf = (index: number) => index;
-    if (mode === 'upsert' || mode === 'replace') {
+    if (mode === 'upsert' || mode === 'replace' || mode === 'merge') {
       const indexes = keyIndexes(batch.columns, conflictKey);
       if (mode === 'replace') ({ rows, rejected, indexOf } = setAsideNullKeys(rows, indexes, conflictKey));
     }
+    await this.start(lane, batch.columns);
     // One slice is one transaction: rolled back whole on failure, so it can be redone whole, or
     // split to find the rows the database refuses.
-    const refused = await writeSlices(rows, batchSize, (slice) => this.commitRows(batch.columns, slice), {
-      isDataError: isPgDataError,
-      rowMessage: pgRowErrorMessage,
-    });
+    const refused = await writeSlices(
+      rows,
+      batchSize,
+      (slice) => this.commitRows(lane, batch.columns, slice),
+      { isDataError: isPgDataError, rowMessage: (error) => this.rowMessage(error) },
+    );
     for (const { index, error } of refused) rejected.push({ index: indexOf(index), error });
     return writeResult(rejected);
   }
 
-  /** One transaction of rows, redone after a transient failure. */
-  private async commitRows(columns: Column[], rows: Row[]): Promise<void> {
-    const { mode, table, conflictKey } = this.options;
+  /** One transaction of rows over the lane's connection, redone after a transient failure. */
+  private async commitRows(lane: number, columns: Column[], rows: Row[]): Promise<void> {
     await withRetry(async () => {
-      const client = await this.session();
-      await this.inTransaction(client, async () => {
-        if (mode !== 'upsert' && mode !== 'replace')
-          return copyRows(client, quoteQualifiedName(table), columns, rows);
-        await client.query(
-          `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
-            `SELECT ${columnList(columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
-        );
-        await copyRows(client, STAGING, columns, rows);
-        if (mode === 'upsert') {
-          await client.query(upsertSql(table, columns, conflictKey));
-          return;
-        }
-        await client.query(replaceDeleteSql(table, conflictKey));
-        await client.query(replaceInsertSql(table, columns, conflictKey));
-      });
-    }, this.retryOptions());
-    this.rowsCommitted += rows.length;
+      const client = await this.lanes.get(lane);
+      await this.truncation.run((first) =>
+        this.inTransaction(client, first, () => this.writeRows(client, columns, rows)),
+      );
+    }, this.retryOptions(lane));
+    if (this.staging) this.staging.rows += rows.length;
+    else this.rowsCommitted += rows.length;
   }
 
-  /** Retries log a warning, and replace the connection unless it survived (a deadlock, a serialization failure). */
-  private retryOptions(): RetryOptions {
+  /** The statements of one transaction, by mode. */
+  private async writeRows(client: Client, columns: Column[], rows: Row[]): Promise<void> {
+    const { mode, table, conflictKey } = this.options;
+    if (this.staging) return copyRows(client, this.staging.quoted, columns, rows);
+    if (mode !== 'upsert' && mode !== 'replace')
+      return copyRows(client, quoteQualifiedName(table), columns, rows);
+    await client.query(
+      `CREATE TEMP TABLE ${STAGING} ON COMMIT DROP AS ` +
+        `SELECT ${columnList(columns)} FROM ${quoteQualifiedName(table)} WITH NO DATA`,
+    );
+    await copyRows(client, STAGING, columns, rows);
+    if (mode === 'upsert') {
+      await client.query(upsertSql(table, columns, conflictKey));
+      return;
+    }
+    await client.query(replaceDeleteSql(table, conflictKey));
+    await client.query(replaceInsertSql(table, columns, conflictKey));
+  }
+
+  /** A refused row's message; one the staging table refused names the target, which the user knows. */
+  private rowMessage(error: unknown): string {
+    const message = pgRowErrorMessage(error);
+    const table = this.options.table.split('.').at(-1) ?? this.options.table;
+    return this.staging ? asTargetMessage(message, this.staging.name, table) : message;
+  }
+
+  /** Retries log a warning, and replace the lane's connection unless it survived (a deadlock, a serialization failure). */
+  private retryOptions(lane: number): RetryOptions {
     const { retry, logger, signal } = this.options;
     return {
       policy: retry,
@@ -218,24 +261,114 @@ export class PostgresWriter implements Output {
       signal,
       onRetry: async (event) => {
         logRetry(logger, `writing to table ${this.where()}`, event);
-        if (needsNewPgConnection(event.error)) await this.dropClient();
+        if (needsNewPgConnection(event.error)) await this.lanes.discard(lane);
       },
     };
   }
 
-  /** Runs `work` in a transaction, truncating first when truncate_insert has not yet done so. */
-  private async inTransaction(client: Client, work: () => Promise<void>): Promise<void> {
+  /** Runs `work` in a transaction, emptying the table first when `truncate` (truncate_insert's first commit). */
+  private async inTransaction(client: Client, truncate: boolean, work: () => Promise<void>): Promise<void> {
     try {
       await client.query('BEGIN');
       // In the same transaction as the first rows: if they fail, the table keeps its old rows.
-      if (this.truncatePending) await client.query(`TRUNCATE ${quoteQualifiedName(this.options.table)}`);
+      if (truncate) await client.query(`TRUNCATE ${quoteQualifiedName(this.options.table)}`);
       await work();
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw new Error(`cannot write to table ${this.where()}: ${pgErrorMessage(error)}`, { cause: error });
     }
-    this.truncatePending = false;
+  }
+
+  /**
+   * Merge's staging table, beside the target: a regular table (every lane's connection sees it),
+   * unlogged (it is thrown away after the run, so WAL would be wasted), holding the incoming
+   * columns with the target's types, NOT NULL and CHECK constraints (so bad rows are refused as
+   * they are staged) and no unique constraint (a key may come more than once; the last one wins).
+   */
+  private async createStaging(client: Client, columns: Column[]): Promise<void> {
+    const { table } = this.options;
+    await this.dropLeftovers(client);
+    const existing = await client.query<{ attname: string }>(
+      'SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped',
+      [quoteQualifiedName(table)],
+    );
+    const targetColumns = existing.rows.map((r) => r.attname);
+    const missing = columns.find((c) => !targetColumns.includes(c.name));
+    if (missing) throw new Error(`column "${missing.name}" is not in table ${this.where()}`);
+    const parts = table.split('.');
+    const name = stagingTableName(parts[parts.length - 1]);
+    const quoted = quoteQualifiedName([...parts.slice(0, -1), name].join('.'));
+    const incoming = new Set(columns.map((c) => c.name));
+    const changes = [
+      ...targetColumns.filter((c) => !incoming.has(c)).map((c) => `DROP COLUMN ${quoteIdent(c)}`),
+      `ADD COLUMN ${quoteIdent(STAGING_ORDER_COLUMN)} bigint GENERATED ALWAYS AS IDENTITY`,
+    ];
+    await this.run(
+      client,
+      `CREATE UNLOGGED TABLE ${quoted} (LIKE ${quoteQualifiedName(table)} INCLUDING CONSTRAINTS); ` +
+        `ALTER TABLE ${quoted} ${changes.join(', ')}`,
+      'creating the staging table',
+    );
+    this.staging = { name, quoted, columns, rows: 0 };
+    // Planning the merge now finds what would only fail it at the end: no unique constraint on the key.
+    await this.run(client, `EXPLAIN ${this.mergeSql(this.staging)}`, 'planning the merge');
+  }
+
+  /** The merge of the staged rows into the table: the last staged row of a key wins. */
+  private mergeSql(staging: MergeStaging): string {
+    const { table, conflictKey } = this.options;
+    const order = quoteIdent(STAGING_ORDER_COLUMN);
+    return upsertSql(table, staging.columns, conflictKey, { from: staging.quoted, order });
+  }
+
+  /** Drops this table's staging tables that runs killed more than a day ago left behind. */
+  private async dropLeftovers(client: Client): Promise<void> {
+    const parts = this.options.table.split('.');
+    const table = parts[parts.length - 1];
+    const found = await client.query<{ nspname: string; relname: string }>(
+      `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = COALESCE($1::text, current_schema()) AND c.relkind IN ('r', 'p')
+         AND strpos(c.relname, $2) > 0`,
+      [parts.length > 1 ? parts[parts.length - 2] : null, STAGING_MARKER],
+    );
+    for (const { nspname, relname } of found.rows) {
+      if (!isLeftoverStaging(relname, table)) continue;
+      await this.run(
+        client,
+        `DROP TABLE IF EXISTS ${quoteIdent(nspname)}.${quoteIdent(relname)}`,
+        'dropping a leftover staging table',
+      );
+      this.options.logger.info(
+        `dropped staging table "${relname}", left by a merge run into table ${this.where()} that did not finish`,
+      );
+    }
+  }
+
+  /** How the end of a merge run reaches the staging table, over the connection of `lane`; undefined before it exists. */
+  private stagingSteps(lane = this.lanes.anyLane()): StagingSteps | undefined {
+    const staging = this.staging;
+    if (!staging) return undefined;
+    return {
+      name: staging.name,
+      rows: staging.rows,
+      merge: () =>
+        withRetry(async () => {
+          const client = await this.lanes.get(lane);
+          try {
+            await client.query('BEGIN');
+            await client.query(this.mergeSql(staging));
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw new Error(pgErrorMessage(error), { cause: error });
+          }
+        }, this.retryOptions(lane)),
+      drop: () =>
+        withRetry(async () => {
+          await (await this.lanes.get(lane)).query(`DROP TABLE IF EXISTS ${staging.quoted}`);
+        }, this.retryOptions(lane)),
+    };
   }
 
   private async tableExists(client: Client): Promise<boolean> {

@@ -5,14 +5,26 @@ import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import { writeResult, writeSlices } from '../shared/sql/bisect';
+import { keyIndexes } from '../shared/sql/keys';
+import {
+  asTargetMessage,
+  discardStaged,
+  isLeftoverStaging,
+  mergeStaged,
+  STAGING_MARKER,
+  stagingTableName,
+  type StagingSteps,
+} from '../shared/sql/merge';
 import { quoteIdent } from './reader';
 import { SQLITE_TYPES, toSqliteValue } from './types';
+
+export type SqliteWriteMode = 'insert' | 'upsert' | 'merge';
 
 /** Everything the SQLite writer needs, resolved from the config. */
 export interface SqliteWriteOptions {
   path: string;
   table: string;
-  mode: 'insert' | 'upsert';
+  mode: SqliteWriteMode;
   batchSize: number;
   createTable: boolean;
   conflictKey: string[];
@@ -33,15 +45,30 @@ export function insertSql(
   key: string[],
 ): string {
   const names = columns.map((c) => quoteIdent(c.name));
-  let sql = `INSERT INTO ${quoteIdent(table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
-  if (mode === 'upsert') {
-    const updates = columns
-      .filter((c) => !key.includes(c.name))
-      .map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`);
-    const target = `ON CONFLICT (${key.map(quoteIdent).join(', ')})`;
-    sql += updates.length > 0 ? ` ${target} DO UPDATE SET ${updates.join(', ')}` : ` ${target} DO NOTHING`;
-  }
-  return sql;
+  const sql = `INSERT INTO ${quoteIdent(table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
+  return mode === 'upsert' ? `${sql} ${onConflictSql(columns, key)}` : sql;
+}
+
+/** ON CONFLICT(key) DO UPDATE SET every other column (DO NOTHING when there is none). */
+function onConflictSql(columns: Column[], key: string[]): string {
+  const updates = columns
+    .filter((c) => !key.includes(c.name))
+    .map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`);
+  const target = `ON CONFLICT (${key.map(quoteIdent).join(', ')})`;
+  return updates.length > 0 ? `${target} DO UPDATE SET ${updates.join(', ')}` : `${target} DO NOTHING`;
+}
+
+/**
+ * Moves merge's staged rows into the table in the order they were staged (rowid), each upserted,
+ * so the last staged row of a key wins. `WHERE true` tells SQLite's parser that ON CONFLICT is the
+ * upsert clause, not a join's ON.
+ */
+export function mergeSql(table: string, staging: string, columns: Column[], key: string[]): string {
+  const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+  return (
+    `INSERT INTO ${quoteIdent(table)} (${names}) SELECT ${names} FROM ${quoteIdent(staging)} ` +
+    `WHERE true ORDER BY rowid ${onConflictSql(columns, key)}`
+  );
 }
 
 /**
@@ -63,15 +90,24 @@ function sqliteRowErrorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Merge's staging table: its name, and what went into it. */
+interface MergeStaging {
+  name: string;
+  /** The merge, prepared with the staging table (which finds a key without a unique constraint before any row is staged). */
+  merge: Database.Statement;
+  rows: number;
+}
+
 /**
  * Writes batches into one table: WAL mode, one transaction per `batchSize` rows with a prepared
- * statement. better-sqlite3 runs each transaction synchronously, so concurrent lanes never
- * interleave inside one.
+ * statement; for merge into a staging table, merged into the table in one transaction at the end.
+ * better-sqlite3 runs each transaction synchronously, so concurrent lanes never interleave inside one.
  */
 export class SqliteWriter implements Output {
   private readonly db: Database.Database;
   private statement: { columns: Column[]; run: (rows: Row[]) => void } | undefined;
   private checkedTable = false;
+  private staging: MergeStaging | undefined;
   private rowsCommitted = 0;
 
   constructor(private readonly options: SqliteWriteOptions) {
@@ -89,19 +125,93 @@ export class SqliteWriter implements Output {
       this.options.batchSize,
       async (rows) => {
         run(rows);
-        this.rowsCommitted += rows.length;
+        if (this.staging) this.staging.rows += rows.length;
+        else this.rowsCommitted += rows.length;
       },
-      { isDataError: isSqliteDataError, rowMessage: sqliteRowErrorMessage },
+      { isDataError: isSqliteDataError, rowMessage: (error) => this.rowMessage(error) },
     );
     return writeResult(rejected);
   }
 
   async close(error?: Error): Promise<string | void> {
-    if (this.db.open) this.db.close();
-    // Each transaction commits on its own: what was committed before a failure stays.
-    if (error) {
-      return `${formatCount(this.rowsCommitted)} rows were committed to table "${this.options.table}" in ${this.options.path} before the run stopped`;
+    try {
+      const steps = this.db.open ? this.stagingSteps() : undefined;
+      if (!error) return steps && (await mergeStaged(steps, this.where()));
+      if (this.options.mode === 'merge') return await discardStaged(steps, this.where());
+    } finally {
+      if (this.db.open) this.db.close();
     }
+    // Each transaction commits on its own: what was committed before a failure stays.
+    return `${formatCount(this.rowsCommitted)} rows were committed to table ${this.where()} before the run stopped`;
+  }
+
+  private where(): string {
+    return `"${this.options.table}" in ${this.options.path}`;
+  }
+
+  /** A refused row's message; one the staging table refused names the target, which the user knows. */
+  private rowMessage(error: unknown): string {
+    const message = sqliteRowErrorMessage(error);
+    return this.staging ? asTargetMessage(message, this.staging.name, this.options.table) : message;
+  }
+
+  /**
+   * Merge's staging table, in the same file: the incoming columns with the target's declared
+   * types (so the same affinity applies), NOT NULL and strictness, so bad rows are refused as they
+   * are staged; no unique key, so a key may come more than once (the last one wins).
+   */
+  private createStaging(columns: Column[]): void {
+    const { table, conflictKey } = this.options;
+    keyIndexes(columns, conflictKey);
+    this.dropLeftovers();
+    const described = this.db
+      .prepare('SELECT name, type, "notnull" AS required FROM pragma_table_xinfo(?)')
+      .all(table) as { name: string; type: string; required: number }[];
+    // Column names are case-insensitive in SQLite.
+    const byName = new Map(described.map((c) => [c.name.toLowerCase(), c]));
+    const defs = columns.map((c) => {
+      const found = byName.get(c.name.toLowerCase());
+      if (!found) throw new Error(`column "${c.name}" is not in table ${this.where()}`);
+      return `${quoteIdent(c.name)}${found.type ? ` ${found.type}` : ''}${found.required ? ' NOT NULL' : ''}`;
+    });
+    const strict = this.db.prepare('SELECT strict FROM pragma_table_list(?)').pluck().get(table) === 1;
+    const name = stagingTableName(table);
+    this.db.exec(`CREATE TABLE ${quoteIdent(name)} (${defs.join(', ')})${strict ? ' STRICT' : ''}`);
+    try {
+      this.staging = { name, merge: this.db.prepare(mergeSql(table, name, columns, conflictKey)), rows: 0 };
+    } catch (error) {
+      this.db.exec(`DROP TABLE ${quoteIdent(name)}`);
+      throw new Error(`cannot merge into table ${this.where()}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Drops this table's staging tables that runs killed more than a day ago left behind. */
+  private dropLeftovers(): void {
+    const names = this.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND instr(name, ?) > 0")
+      .pluck()
+      .all(STAGING_MARKER) as string[];
+    for (const name of names)
+      if (isLeftoverStaging(name, this.options.table, new Date(), true))
+        this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+  }
+
+  /** How the end of a merge run reaches the staging table; undefined before it exists. */
+  private stagingSteps(): StagingSteps | undefined {
+    const staging = this.staging;
+    if (!staging) return undefined;
+    return {
+      name: staging.name,
+      rows: staging.rows,
+      merge: async () => {
+        this.db.transaction(() => staging.merge.run())();
+      },
+      drop: async () => {
+        this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(staging.name)}`);
+      },
+    };
   }
 
   private prepare(columns: Column[]): (rows: Row[]) => void {
@@ -116,11 +226,13 @@ export class SqliteWriter implements Output {
           throw new Error(`table "${table}" does not exist (set write.create_table: true to create it)`);
         this.db.exec(createTableSql(table, columns, conflictKey));
       }
+      if (mode === 'merge') this.createStaging(columns);
       this.checkedTable = true;
     }
     let insert: Database.Statement;
     try {
-      insert = this.db.prepare(insertSql(table, columns, mode, conflictKey));
+      const into = this.staging?.name ?? table;
+      insert = this.db.prepare(insertSql(into, columns, mode === 'merge' ? 'insert' : mode, conflictKey));
     } catch (err) {
       throw new Error(`cannot write to table "${table}": ${(err as Error).message}`);
     }
