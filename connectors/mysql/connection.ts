@@ -30,6 +30,14 @@ export async function connectMysql(config: SqlConnection): Promise<Connection> {
     ssl: config.ssl ? {} : undefined,
     // Text arrives as UTF-8 whatever the column's charset; 4-byte characters (emoji) included.
     charset: 'UTF8MB4_UNICODE_CI',
+    // Statements are built with escape(), never with ? placeholders: the driver's default
+    // formatting scans every statement for them (a 5000-row INSERT too), which cost more than
+    // building it. Values passed anyway would be silently dropped, so they are refused.
+    queryFormat: (sql: string, values: unknown) => {
+      if (Array.isArray(values) ? values.length > 0 : values !== undefined)
+        throw new Error('placeholder values are not supported: build the statement with escape()');
+      return sql;
+    },
     ...config.options,
   };
   const connection = createConnection(options);

@@ -1,6 +1,6 @@
 import { types as pgTypes, type CustomTypesConfig } from 'pg';
 import type { LogicalType } from '../../src-shared/types/logical';
-import { withMicros } from '../shared/values';
+import { daysFromCivil, PreciseDate, withMicros } from '../shared/values';
 
 /** PostgreSQL type name (pg_type.typname) → logical type. Any type not listed travels as its text. */
 export const LOGICAL_FROM_PG: Readonly<Record<string, LogicalType>> = {
@@ -75,8 +75,62 @@ type TextParser = (text: string) => unknown;
 const parseTimestamptzDefault = pgTypes.getTypeParser(pgTypes.builtins.TIMESTAMPTZ, 'text') as TextParser;
 const parseBytea = pgTypes.getTypeParser(pgTypes.builtins.BYTEA, 'text') as TextParser;
 
+/** Two ASCII digits of `text` at `at`. */
+function digits2(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
+}
+
+/**
+ * PostgreSQL's ISO output (`YYYY-MM-DD HH:MM:SS[.ffffff]`, then `±HH[:MM[:SS]]` when zoned) →
+ * epoch milliseconds and the microseconds past them, by plain arithmetic: pg's parser (a regular
+ * expression and `new Date(…)` per value) was a sixth of a PostgreSQL → MySQL copy. Anything
+ * else (BC, years past 9999, `infinity`, another DateStyle) returns undefined for the slow path.
+ */
+export function parseIsoTimestamp(text: string, zoned: boolean): Date | undefined {
+  const n = text.length;
+  if (n < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58)
+    return undefined;
+  let ms =
+    daysFromCivil(digits2(text, 0) * 100 + digits2(text, 2), digits2(text, 5), digits2(text, 8)) *
+      86_400_000 +
+    digits2(text, 11) * 3_600_000 +
+    digits2(text, 14) * 60_000 +
+    digits2(text, 17) * 1000;
+  let at = 19;
+  let micros = 0;
+  if (text.charCodeAt(at) === 46) {
+    at++;
+    for (let scale = 100_000; at < n; at++, scale /= 10) {
+      const digit = text.charCodeAt(at) - 48;
+      if (digit < 0 || digit > 9) break;
+      micros += digit * scale;
+    }
+  }
+  if (zoned) {
+    const sign = text.charCodeAt(at);
+    if ((sign !== 43 && sign !== 45) || at + 3 > n) return undefined;
+    let offset = digits2(text, at + 1) * 3600;
+    at += 3;
+    if (text.charCodeAt(at) === 58) {
+      offset += digits2(text, at + 1) * 60;
+      at += 3;
+      if (text.charCodeAt(at) === 58) {
+        offset += digits2(text, at + 1);
+        at += 3;
+      }
+    }
+    ms -= (sign === 43 ? offset : -offset) * 1000;
+  }
+  if (at !== n || Number.isNaN(ms)) return undefined;
+  ms += Math.floor(micros / 1000);
+  micros %= 1000;
+  return micros === 0 ? new Date(ms) : new PreciseDate(ms, micros);
+}
+
 /** A timestamptz as a Date; ±infinity, which a Date cannot hold, stays as PostgreSQL's text. */
 function parseTimestamptz(text: string): unknown {
+  const fast = parseIsoTimestamp(text, true);
+  if (fast) return fast;
   const value = parseTimestamptzDefault(text);
   return value instanceof Date ? withMicros(value, text) : text;
 }
@@ -86,6 +140,8 @@ function parseTimestamptz(text: string): unknown {
  * so the same row would differ between machines). The offset goes before a trailing " BC".
  */
 export function parseTimestampAsUtc(text: string): unknown {
+  const fast = parseIsoTimestamp(text, false);
+  if (fast) return fast;
   const value = parseTimestamptzDefault(text.replace(/( BC)?$/, '+00$1'));
   return value instanceof Date ? withMicros(value, text) : text;
 }

@@ -97,6 +97,19 @@ const PAD2 = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 const MS_PER_DAY = 86_400_000;
 
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil):
+ * plain arithmetic, several times cheaper than `Date.UTC` on the read path.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
 /** Year, month (1–12) and day of a count of days since 1970-01-01 (Howard Hinnant's civil_from_days). */
 export function civilFromDays(days: number): [number, number, number] {
   const z = days + 719_468;
@@ -173,7 +186,10 @@ export function isoUtc(date: Date): string {
   else if (day === olderDay) text = olderDayText;
   else {
     // Also an invalid Date (NaN), which toISOString rejects with a RangeError.
-    if (!(ms >= -30_610_224_000_000 && ms < 253_402_300_800_000)) return date.toISOString();
+    if (!(ms >= -30_610_224_000_000 && ms < 253_402_300_800_000)) {
+      const iso = date.toISOString();
+      return date instanceof PreciseDate ? `${iso.slice(0, -1)}${PAD3[date.micros]}Z` : iso;
+    }
     text = dayText(day);
     olderDay = recentDay;
     olderDayText = recentDayText;
