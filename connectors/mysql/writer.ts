@@ -17,6 +17,7 @@ import {
 } from '../shared/sql/merge';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
+import { columnsWithout, leftOutColumns, leftOutNote, withoutColumns } from '../shared/sql/skip-columns';
 import {
   ChangedValueError,
   connectMysql,
@@ -202,6 +203,8 @@ export class MysqlWriter implements Output {
   private readonly prepared = new WeakMap<Column[], Prepared>();
   private budget = 0;
   private staging: MergeStaging | undefined;
+  /** The table's generated columns, in lower case: the server computes them, so batches are written without them. */
+  private generated: string[] = [];
   private rowsCommitted = 0;
 
   constructor(private readonly options: MysqlWriteOptions) {
@@ -263,9 +266,11 @@ export class MysqlWriter implements Output {
     }
   }
 
-  private async writeBatch(batch: Batch, lane: number): Promise<WriteResult | undefined> {
-    if (batch.rows.length === 0) return;
-    await this.start(lane, batch.columns);
+  private async writeBatch(incoming: Batch, lane: number): Promise<WriteResult | undefined> {
+    if (incoming.rows.length === 0) return;
+    await this.start(lane, incoming.columns);
+    // The same rows in the same order: an index into them is one into the incoming batch.
+    const batch = withoutColumns(incoming, this.generated, true);
     const prepared = this.prepare(batch.columns);
     let rows = batch.rows;
     let rejected: RejectedRow[] = [];
@@ -319,7 +324,8 @@ export class MysqlWriter implements Output {
   /**
    * What happens once, before any lane writes (the others wait for it): pre_sql, then the table
    * (created when missing, from `columns`; without columns, as when a run wrote no row, a missing
-   * table is left missing), then the TRUNCATE of truncate_insert or merge's staging table.
+   * table is left missing; an existing one's generated columns looked up), then the TRUNCATE of
+   * truncate_insert or merge's staging table.
    * TRUNCATE commits on its own in MySQL: the table is empty from here on, whatever happens next.
    */
   private start(lane: number, columns?: Column[]): Promise<void> {
@@ -343,15 +349,35 @@ export class MysqlWriter implements Output {
             createTableSql(this.options.table, columns, conflictKey),
             `creating table "${table}"`,
           );
-      } else if (mode === 'truncate_insert') {
-        await this.run(
-          connection,
-          `TRUNCATE TABLE ${quoteTableName(this.options.table)}`,
-          `emptying table "${table}"`,
-        );
+      } else {
+        if (columns) await this.findGenerated(connection, columns);
+        if (mode === 'truncate_insert')
+          await this.run(
+            connection,
+            `TRUNCATE TABLE ${quoteTableName(this.options.table)}`,
+            `emptying table "${table}"`,
+          );
       }
-      if (mode === 'merge' && columns) await this.createStaging(connection, columns);
+      if (mode === 'merge' && columns)
+        await this.createStaging(connection, columnsWithout(columns, this.generated, true));
     });
+  }
+
+  /**
+   * The table's generated columns (EXTRA says `VIRTUAL GENERATED` or `STORED GENERATED`; not
+   * MySQL's `DEFAULT_GENERATED`, a default), and a note in the run log when `columns` have some.
+   */
+  private async findGenerated(connection: Connection, columns: Column[]): Promise<void> {
+    const { database, table } = this.target();
+    const found = (await runSql(
+      connection,
+      `SELECT COLUMN_NAME FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = ${toSqlLiteral(database)} AND TABLE_NAME = ${toSqlLiteral(table)}
+         AND (EXTRA LIKE '%VIRTUAL GENERATED%' OR EXTRA LIKE '%STORED GENERATED%' OR GENERATION_EXPRESSION <> '')`,
+    )) as [string][];
+    this.generated = found.map(([name]) => name.toLowerCase());
+    const left = leftOutColumns(columns, this.generated, true);
+    if (left.length > 0) this.options.logger.info(leftOutNote(left, this.where()));
   }
 
   /** After a successful run: what `start` would have done if no row came, the merge, then post_sql. */

@@ -18,6 +18,7 @@ import {
 } from '../shared/sql/merge';
 import { logRetry, withRetry, type RetryOptions } from '../shared/sql/retry';
 import type { ServerWriteOptions } from '../shared/sql/server';
+import { columnsWithout, leftOutColumns, leftOutNote, withoutColumns } from '../shared/sql/skip-columns';
 import {
   connectPostgres,
   isPgDataError,
@@ -131,6 +132,8 @@ export class PostgresWriter implements Output {
   /** truncate_insert's TRUNCATE, in the first transaction that commits (no lane commits before it). */
   private readonly truncation: FirstCommit;
   private staging: MergeStaging | undefined;
+  /** The table's generated columns: the database computes them, so batches are written without them. */
+  private generated: string[] = [];
   private rowsCommitted = 0;
 
   constructor(private readonly options: PostgresWriteOptions) {
@@ -179,29 +182,50 @@ export class PostgresWriter implements Output {
 
   /**
    * What happens once, before any lane writes (the others wait for it): pre_sql, the table
-   * (created when missing, from `columns`), merge's staging table. Reconnecting does not run it again.
+   * (created when missing, from `columns`; an existing one's generated columns looked up), merge's
+   * staging table. Reconnecting does not run it again.
    */
   private start(lane: number, columns?: Column[]): Promise<void> {
     return this.started.run(async () => {
       const client = await this.lanes.get(lane);
       for (const sql of this.options.preSql) await this.run(client, sql, 'pre_sql');
       if (!columns) return;
-      await this.ensureTable(client, columns);
-      if (this.options.mode === 'merge') await this.createStaging(client, columns);
+      if (!(await this.ensureTable(client, columns))) await this.findGenerated(client, columns);
+      if (this.options.mode === 'merge')
+        await this.createStaging(client, columnsWithout(columns, this.generated));
     });
   }
 
-  private async writeBatch(batch: Batch, lane: number): Promise<WriteResult | undefined> {
-    if (batch.rows.length === 0) return;
+  /** The table's generated columns, and a note in the run log when the incoming `columns` have some. */
+  private async findGenerated(client: Client, columns: Column[]): Promise<void> {
+    const found = await client.query<{ attname: string }>(
+      `SELECT attname FROM pg_attribute
+       WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND attgenerated <> ''`,
+      [quoteQualifiedName(this.options.table)],
+    );
+    this.generated = found.rows.map((r) => r.attname);
+    const left = leftOutColumns(columns, this.generated);
+    if (left.length > 0) this.options.logger.info(leftOutNote(left, this.where()));
+  }
+
+  private async writeBatch(incoming: Batch, lane: number): Promise<WriteResult | undefined> {
+    if (incoming.rows.length === 0) return;
     const { mode, batchSize, conflictKey } = this.options;
+    // A batch without the key is refused before anything runs.
+    if (mode === 'upsert' || mode === 'replace' || mode === 'merge')
+      keyIndexes(incoming.columns, conflictKey);
+    await this.start(lane, incoming.columns);
+    // The same rows in the same order: an index into them is one into the incoming batch.
+    const batch = withoutColumns(incoming, this.generated);
     let rows = batch.rows;
     let rejected: RejectedRow[] = [];
     let indexOf = (index: number) => index;
-    if (mode === 'upsert' || mode === 'replace' || mode === 'merge') {
-      const indexes = keyIndexes(batch.columns, conflictKey);
-      if (mode === 'replace') ({ rows, rejected, indexOf } = setAsideNullKeys(rows, indexes, conflictKey));
-    }
-    await this.start(lane, batch.columns);
+    if (mode === 'replace')
+      ({ rows, rejected, indexOf } = setAsideNullKeys(
+        rows,
+        keyIndexes(batch.columns, conflictKey),
+        conflictKey,
+      ));
     // One slice is one transaction: rolled back whole on failure, so it can be redone whole, or
     // split to find the rows the database refuses.
     const refused = await writeSlices(
@@ -378,8 +402,9 @@ export class PostgresWriter implements Output {
     return result.rows[0].found;
   }
 
-  private async ensureTable(client: Client, columns: Column[]): Promise<void> {
-    if (await this.tableExists(client)) return;
+  /** Creates the table when missing; true when it did (a created table has no generated columns). */
+  private async ensureTable(client: Client, columns: Column[]): Promise<boolean> {
+    if (await this.tableExists(client)) return false;
     if (!this.options.createTable)
       throw new Error(`table ${this.where()} does not exist (set write.create_table: true to create it)`);
     await this.run(
@@ -387,6 +412,7 @@ export class PostgresWriter implements Output {
       createTableSql(this.options.table, columns, this.options.conflictKey),
       'CREATE TABLE',
     );
+    return true;
   }
 
   /** One statement, its failure named by what ran it (pre_sql, post_sql, CREATE TABLE). */

@@ -98,7 +98,15 @@ export const sqliteOutput = defineOutput({
       sqlWriteSettings<'insert' | 'upsert' | 'merge'>(config),
       sqliteTarget(file),
       ({ table, mode, batchSize, createTable, conflictKey }) =>
-        new SqliteWriter({ path: file, table, mode, batchSize, createTable, conflictKey }),
+        new SqliteWriter({
+          path: file,
+          table,
+          mode,
+          batchSize,
+          createTable,
+          conflictKey,
+          logger: ctx.logger,
+        }),
       ctx.logger,
     );
   },

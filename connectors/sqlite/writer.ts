@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Batch, Column, Row } from '../../src-main/engine/batch';
-import type { Output, WriteResult } from '../../src-main/engine/component';
+import type { Logger, Output, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import { writeResult, writeSlices } from '../shared/sql/bisect';
 import { keyIndexes } from '../shared/sql/keys';
@@ -15,6 +15,7 @@ import {
   stagingTableName,
   type StagingSteps,
 } from '../shared/sql/merge';
+import { columnsWithout, leftOutColumns, leftOutNote, withoutColumns } from '../shared/sql/skip-columns';
 import { quoteIdent } from './reader';
 import { SQLITE_TYPES, toSqliteValue } from './types';
 
@@ -28,6 +29,7 @@ export interface SqliteWriteOptions {
   batchSize: number;
   createTable: boolean;
   conflictKey: string[];
+  logger: Logger;
 }
 
 /** CREATE TABLE for batch columns, types from `SQLITE_TYPES`, PRIMARY KEY from the conflict key. */
@@ -107,6 +109,8 @@ export class SqliteWriter implements Output {
   private readonly db: Database.Database;
   private statement: { columns: Column[]; run: (rows: Row[]) => void } | undefined;
   private checkedTable = false;
+  /** The table's generated columns, in lower case: SQLite computes them, so batches are written without them. */
+  private generated: string[] = [];
   private staging: MergeStaging | undefined;
   private rowsCommitted = 0;
 
@@ -117,8 +121,11 @@ export class SqliteWriter implements Output {
   }
 
   /** Writes the batch, one transaction per `batchSize` rows; resolves with the rows refused for their data. */
-  async write(batch: Batch): Promise<WriteResult | undefined> {
-    if (batch.rows.length === 0) return;
+  async write(incoming: Batch): Promise<WriteResult | undefined> {
+    if (incoming.rows.length === 0) return;
+    if (!this.checkedTable) this.checkTable(incoming.columns);
+    // The same rows in the same order: an index into them is one into the incoming batch.
+    const batch = withoutColumns(incoming, this.generated, true);
     const run = this.prepare(batch.columns);
     const rejected = await writeSlices(
       batch.rows,
@@ -214,21 +221,35 @@ export class SqliteWriter implements Output {
     };
   }
 
+  /**
+   * Once, before the first rows: the table (created when missing, from `columns`; an existing
+   * one's generated columns looked up, hidden 2 or 3 in table_xinfo), merge's staging table.
+   */
+  private checkTable(columns: Column[]): void {
+    const { table, mode, conflictKey } = this.options;
+    const exists = this.db
+      .prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?')
+      .get('table', table);
+    if (!exists) {
+      if (!this.options.createTable)
+        throw new Error(`table "${table}" does not exist (set write.create_table: true to create it)`);
+      this.db.exec(createTableSql(table, columns, conflictKey));
+    } else {
+      const names = this.db
+        .prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)')
+        .pluck()
+        .all(table) as string[];
+      this.generated = names.map((n) => n.toLowerCase());
+      const left = leftOutColumns(columns, this.generated, true);
+      if (left.length > 0) this.options.logger.info(leftOutNote(left, this.where()));
+    }
+    if (mode === 'merge') this.createStaging(columnsWithout(columns, this.generated, true));
+    this.checkedTable = true;
+  }
+
   private prepare(columns: Column[]): (rows: Row[]) => void {
     if (this.statement?.columns === columns) return this.statement.run;
     const { table, mode, conflictKey } = this.options;
-    if (!this.checkedTable) {
-      const exists = this.db
-        .prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?')
-        .get('table', table);
-      if (!exists) {
-        if (!this.options.createTable)
-          throw new Error(`table "${table}" does not exist (set write.create_table: true to create it)`);
-        this.db.exec(createTableSql(table, columns, conflictKey));
-      }
-      if (mode === 'merge') this.createStaging(columns);
-      this.checkedTable = true;
-    }
     let insert: Database.Statement;
     try {
       const into = this.staging?.name ?? table;
