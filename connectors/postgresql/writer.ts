@@ -4,7 +4,7 @@ import type { Batch, Column, Row } from '../../src-main/engine/batch';
 import type { Output, RejectedRow, WriteResult } from '../../src-main/engine/component';
 import { formatCount } from '../../src-shared/text/count';
 import { writeResult, writeSlices } from '../shared/sql/bisect';
-import { keyIndexes, setAsideNullKeys } from '../shared/sql/keys';
+import { hasRepeatedKeys, keyIndexes, setAsideNullKeys } from '../shared/sql/keys';
 import { FirstCommit, LaneConnections, Once } from '../shared/sql/lanes';
 import {
   asTargetMessage,
@@ -67,6 +67,8 @@ export function upsertSql(
   columns: Column[],
   key: string[],
   { from, order }: { from: string; order: string } = { from: STAGING, order: 'ctid' },
+  /** False when the staged rows are known to have distinct keys: no DISTINCT ON, no sort. */
+  repeatedKeys = true,
 ): string {
   const names = columnList(columns);
   const keys = key.map(quoteIdent).join(', ');
@@ -74,11 +76,10 @@ export function upsertSql(
     .filter((c) => !key.includes(c.name))
     .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`);
   const action = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
-  return (
-    `INSERT INTO ${quoteQualifiedName(table)} (${names}) ` +
-    `SELECT DISTINCT ON (${keys}) ${names} FROM ${from} ORDER BY ${keys}, ${order} DESC ` +
-    `ON CONFLICT (${keys}) ${action}`
-  );
+  const select = repeatedKeys
+    ? `SELECT DISTINCT ON (${keys}) ${names} FROM ${from} ORDER BY ${keys}, ${order} DESC`
+    : `SELECT ${names} FROM ${from}`;
+  return `INSERT INTO ${quoteQualifiedName(table)} (${names}) ${select} ON CONFLICT (${keys}) ${action}`;
 }
 
 /**
@@ -262,7 +263,12 @@ export class PostgresWriter implements Output {
     );
     await copyRows(client, STAGING, columns, rows);
     if (mode === 'upsert') {
-      await client.query(upsertSql(table, columns, conflictKey));
+      // Only integer keys are compared here: text, numeric or uuid keys may be equal in the
+      // database and not in JS ('A' and 'a' as citext, '1.0' and '1' as numeric).
+      const indexes = keyIndexes(columns, conflictKey);
+      const integers = indexes.every((i) => columns[i].type === 'int' || columns[i].type === 'bigint');
+      const repeated = !integers || hasRepeatedKeys(rows, indexes);
+      await client.query(upsertSql(table, columns, conflictKey, undefined, repeated));
       return;
     }
     await client.query(replaceDeleteSql(table, conflictKey));

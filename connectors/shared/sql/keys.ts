@@ -44,3 +44,35 @@ export function setAsideNullKeys(
   });
   return { rows: kept, rejected, indexOf: (index) => positions[index] };
 }
+
+/** A key value as text that tells values apart the way the database's equality does for them. */
+function keyText(value: unknown): string {
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (value instanceof Uint8Array) return `b${Buffer.from(value).toString('hex')}`;
+  return `${typeof value}:${String(value)}`;
+}
+
+/**
+ * Whether two rows share a key (NULL keys never match): when none do, a writer can skip keeping
+ * "the last row per key", a sort of every slice in the database. Numbers and bigints compare by
+ * value, so 1 and 1n count as one key, as in the database.
+ */
+export function hasRepeatedKeys(rows: Row[], indexes: number[]): boolean {
+  const seen = new Set<unknown>();
+  for (const row of rows) {
+    let key: unknown;
+    if (indexes.length === 1) {
+      key = row[indexes[0]];
+      if (key === null || key === undefined) continue;
+      if (typeof key === 'bigint') key = Number.isSafeInteger(Number(key)) ? Number(key) : key;
+      else if (typeof key !== 'number' && typeof key !== 'string') key = keyText(key);
+    } else {
+      if (indexes.some((i) => row[i] === null || row[i] === undefined)) continue;
+      // JSON of the parts: unambiguous whatever the values contain.
+      key = JSON.stringify(indexes.map((i) => keyText(typeof row[i] === 'bigint' ? Number(row[i]) : row[i])));
+    }
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
