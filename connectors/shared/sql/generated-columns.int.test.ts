@@ -2,14 +2,15 @@ import Database from 'better-sqlite3';
 import type { Connection } from 'mysql2';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, Column } from '../../../src-main/engine/batch';
 import { silentLogger, type ComponentContext, type Output } from '../../../src-main/engine/component';
-import { connectMysql, runSql } from '../../mysql/connection';
+import { runSql } from '../../mysql/connection';
 import { mysqlOutput } from '../../mysql/spec';
 import { postgresqlOutput } from '../../postgresql/spec';
 import { sqliteOutput } from '../../sqlite/spec';
+import { createTestDatabases, dropTestDatabases } from './test-databases';
 import { tempContext } from '../test-support';
 import type { SqlConnection } from './config';
 import { columnsWithout, withoutColumns } from './skip-columns';
@@ -37,27 +38,11 @@ let pg: Client;
 let my: Connection;
 
 beforeAll(async () => {
-  const admin = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  pg = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: DB });
-  await pg.connect();
-  my = await connectMysql({ ...myConnection, database: 'mysql' });
-  await runSql(my, `CREATE DATABASE ${DB} CHARACTER SET utf8mb4`);
-  await runSql(my, `USE ${DB}`);
+  ({ pg, my } = await createTestDatabases(DB));
 });
 
 afterAll(async () => {
-  await pg?.end();
-  const admin = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.end();
-  if (my) {
-    await runSql(my, `DROP DATABASE IF EXISTS ${DB}`);
-    my.destroy();
-  }
+  await dropTestDatabases(DB, { pg, my });
   temp.dispose();
 });
 

@@ -3,14 +3,15 @@ import type { Connection } from 'mysql2';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlan, formatProblem, loadAndValidateText } from '../../../src-main/config';
 import { defaultRegistry } from '../../../src-main/default-registry';
 import { silentLogger } from '../../../src-main/engine/component';
 import type { DeadLetterEntry } from '../../../src-main/engine/dead-letter';
 import { runPipeline, type RunResult } from '../../../src-main/engine/runtime';
-import { connectMysql, runSql } from '../../mysql/connection';
+import { runSql } from '../../mysql/connection';
+import { createTestDatabases, dropTestDatabases } from './test-databases';
 import { tempContext } from '../test-support';
 
 /*
@@ -84,27 +85,11 @@ beforeAll(async () => {
   })();
   source.close();
 
-  const admin = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${PG_DB}`);
-  await admin.end();
-  pg = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: PG_DB });
-  await pg.connect();
-  my = await connectMysql({ host: '127.0.0.1', port: 3306, database: 'mysql', username: 'root' });
-  await runSql(my, `CREATE DATABASE ${MY_DB} CHARACTER SET utf8mb4`);
-  await runSql(my, `USE ${MY_DB}`);
+  ({ pg, my } = await createTestDatabases(PG_DB));
 });
 
 afterAll(async () => {
-  await pg?.end();
-  const admin = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${PG_DB} WITH (FORCE)`);
-  await admin.end();
-  if (my) {
-    await runSql(my, `DROP DATABASE IF EXISTS ${MY_DB}`);
-    my.destroy();
-  }
+  await dropTestDatabases(PG_DB, { pg, my });
   temp.dispose();
 });
 
