@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type { Connection } from 'mysql2';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -6,11 +5,10 @@ import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, Column } from '../../../src-main/engine/batch';
 import { silentLogger, type ComponentContext, type Output } from '../../../src-main/engine/component';
-import { runSql } from '../../mysql/connection';
 import { mysqlOutput } from '../../mysql/spec';
 import { postgresqlOutput } from '../../postgresql/spec';
 import { sqliteOutput } from '../../sqlite/spec';
-import { createTestDatabases, dropTestDatabases } from './test-databases';
+import { createTestDatabases, dropTestDatabases, execOn, rowsOn, type TestTarget } from './test-databases';
 import { tempContext } from '../test-support';
 import type { SqlConnection } from './config';
 import { columnsWithout, withoutColumns } from './skip-columns';
@@ -21,7 +19,7 @@ import { columnsWithout, withoutColumns } from './skip-columns';
  * rows' indexes pointing at the incoming batch.
  */
 
-type Target = 'postgresql' | 'mysql' | 'sqlite';
+type Target = TestTarget;
 const TARGETS: Target[] = ['postgresql', 'mysql', 'sqlite'];
 const MODES = ['insert', 'upsert', 'merge'] as const;
 
@@ -46,29 +44,9 @@ afterAll(async () => {
   temp.dispose();
 });
 
-async function exec(target: Target, sql: string): Promise<void> {
-  if (target === 'postgresql') await pg.query(sql);
-  else if (target === 'mysql') await runSql(my, sql);
-  else {
-    const db = new Database(SQLITE_FILE);
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-  }
-}
-
-async function rowsOf(target: Target, sql: string): Promise<unknown[][]> {
-  if (target === 'postgresql') return (await pg.query<unknown[]>({ text: sql, rowMode: 'array' })).rows;
-  if (target === 'mysql') return (await runSql(my, sql)) as unknown[][];
-  const db = new Database(SQLITE_FILE, { readonly: true });
-  try {
-    return db.prepare(sql).raw().all() as unknown[][];
-  } finally {
-    db.close();
-  }
-}
+const exec = (target: Target, ...statements: string[]) =>
+  execOn({ pg, my }, SQLITE_FILE, target, ...statements);
+const rowsOf = (target: Target, sql: string) => rowsOn({ pg, my }, SQLITE_FILE, target, sql);
 
 /** `total` computed from qty * price: STORED on PostgreSQL (its only kind), VIRTUAL elsewhere. */
 const GENERATED: Record<Target, string> = {

@@ -9,11 +9,10 @@ import { buildPlan, formatProblem, loadAndValidateText } from '../../../src-main
 import { defaultRegistry } from '../../../src-main/default-registry';
 import { silentLogger, type Output } from '../../../src-main/engine/component';
 import { runPipeline } from '../../../src-main/engine/runtime';
-import { runSql } from '../../mysql/connection';
 import { mysqlOutput } from '../../mysql/spec';
 import { postgresqlOutput } from '../../postgresql/spec';
 import { sqliteOutput } from '../../sqlite/spec';
-import { createTestDatabases, dropTestDatabases } from './test-databases';
+import { createTestDatabases, dropTestDatabases, execOn, rowsOn, type TestTarget } from './test-databases';
 import { tempContext } from '../test-support';
 import type { SqlConnection } from './config';
 import { discardedNote, stagingTableName } from './merge';
@@ -26,7 +25,7 @@ import { discardedNote, stagingTableName } from './merge';
  * staged, as in the other modes.
  */
 
-type Target = 'postgresql' | 'mysql' | 'sqlite';
+type Target = TestTarget;
 const TARGETS: Target[] = ['postgresql', 'mysql', 'sqlite'];
 
 const suffix = randomBytes(4).toString('hex');
@@ -50,31 +49,9 @@ afterAll(async () => {
 });
 
 /** Runs statements in the target database (each a single statement). */
-async function exec(target: Target, ...statements: string[]): Promise<void> {
-  for (const sql of statements) {
-    if (target === 'postgresql') await pg.query(sql);
-    else if (target === 'mysql') await runSql(my, sql);
-    else {
-      const db = new Database(SQLITE_FILE);
-      try {
-        db.exec(sql);
-      } finally {
-        db.close();
-      }
-    }
-  }
-}
-
-async function rowsOf(target: Target, sql: string): Promise<unknown[][]> {
-  if (target === 'postgresql') return (await pg.query<unknown[]>({ text: sql, rowMode: 'array' })).rows;
-  if (target === 'mysql') return (await runSql(my, sql)) as unknown[][];
-  const db = new Database(SQLITE_FILE, { readonly: true });
-  try {
-    return db.prepare(sql).raw().all() as unknown[][];
-  } finally {
-    db.close();
-  }
-}
+const exec = (target: Target, ...statements: string[]) =>
+  execOn({ pg, my }, SQLITE_FILE, target, ...statements);
+const rowsOf = (target: Target, sql: string) => rowsOn({ pg, my }, SQLITE_FILE, target, sql);
 
 /** The tables of the test database whose name says they are staging tables. */
 async function stagingTables(target: Target): Promise<string[]> {

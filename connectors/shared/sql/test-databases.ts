@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { Connection } from 'mysql2';
 import { Client } from 'pg';
 import { connectMysql, runSql } from '../../mysql/connection';
@@ -43,5 +44,46 @@ export async function dropTestDatabases(name: string, open: Partial<TestDatabase
   if (open.my) {
     await runSql(open.my, `DROP DATABASE IF EXISTS ${name}`);
     open.my.destroy();
+  }
+}
+
+/** One of the three databases a test writes into. */
+export type TestTarget = 'postgresql' | 'mysql' | 'sqlite';
+
+/** Runs statements on a test target (the SQLite file opened for them and closed after). */
+export async function execOn(
+  dbs: TestDatabases,
+  sqliteFile: string,
+  target: TestTarget,
+  ...statements: string[]
+): Promise<void> {
+  for (const sql of statements) {
+    if (target === 'postgresql') await dbs.pg.query(sql);
+    else if (target === 'mysql') await runSql(dbs.my, sql);
+    else {
+      const db = new Database(sqliteFile);
+      try {
+        db.exec(sql);
+      } finally {
+        db.close();
+      }
+    }
+  }
+}
+
+/** The rows of a query on a test target, as arrays. */
+export async function rowsOn(
+  dbs: TestDatabases,
+  sqliteFile: string,
+  target: TestTarget,
+  sql: string,
+): Promise<unknown[][]> {
+  if (target === 'postgresql') return (await dbs.pg.query<unknown[]>({ text: sql, rowMode: 'array' })).rows;
+  if (target === 'mysql') return (await runSql(dbs.my, sql)) as unknown[][];
+  const db = new Database(sqliteFile, { readonly: true });
+  try {
+    return db.prepare(sql).raw().all() as unknown[][];
+  } finally {
+    db.close();
   }
 }
