@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import pino, { type Logger as PinoLogger } from 'pino';
 import type { Registry } from './engine/registry';
 import { defaultRegistry } from './default-registry';
+import { createConnectionService } from './connections/connection-service';
+import { headlessSecretBox, type SecretBox } from './connections/secret-box';
 import { createJobService } from './jobs/job-service';
 import type { RunLauncher } from './jobs/run-launcher';
 import { openStore } from './store/open-store';
@@ -23,6 +25,11 @@ export interface ServicesOptions {
   /** Job service timing, mostly for tests. */
   persistIntervalMs?: number;
   stopGraceMs?: number;
+  /**
+   * Seals saved connections' secrets. Defaults to AES-256-GCM with the key from `FUSTGO_SECRET_KEY`
+   * or `<dataDir>/secret.key`; the desktop passes one over Electron's safeStorage.
+   */
+  secretBox?: SecretBox;
 }
 
 /** The services behind `StudioApi`, whatever host and transport serve them. */
@@ -69,10 +76,18 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const logger = options.logger ?? fileLogger(options.dataDir);
   const store = await openStore({ dataDir: options.dataDir });
   try {
+    const registry = options.registry ?? defaultRegistry();
+    const connections = createConnectionService({
+      db: store.db,
+      registry,
+      secrets: options.secretBox ?? headlessSecretBox(options.dataDir),
+      baseDir: options.dataDir,
+    });
     const jobs = await createJobService({
       db: store.db,
-      registry: options.registry ?? defaultRegistry(),
+      registry,
       launcher: options.launcher,
+      connections: connections.resolver,
       dataDir: options.dataDir,
       examplesDir: options.examplesDir,
       logger,
@@ -82,7 +97,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     logger.info({ data_dir: options.dataDir }, 'services started');
     let closed: Promise<void> | undefined;
     return {
-      api: jobs.api,
+      api: { ...jobs.api, ...connections.api },
       onEvent: jobs.onEvent,
       close() {
         closed ??= (async () => {

@@ -188,6 +188,11 @@ export class MysqlIntrospector implements Introspector {
     };
   }
 
+  async serverVersion(): Promise<string> {
+    const [row] = await this.query<{ version: string }>('SELECT VERSION() AS version');
+    return `${(await this.session()).mariadb ? 'MariaDB' : 'MySQL'} ${row.version}`;
+  }
+
   async close(): Promise<void> {
     const session = this.connection;
     this.connection = undefined;

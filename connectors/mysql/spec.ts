@@ -5,7 +5,7 @@ import { sqlOutput } from '../shared/sql/tables-output';
 import { mysqlSource } from './source';
 import { mysqlTarget } from './target';
 import { retryPolicy } from '../shared/sql/retry';
-import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
+import { serverInputSchema, serverOutputSchema, serverSavedConnection } from '../shared/sql/server';
 import { MYSQL_PORT } from './connection';
 import { MysqlIntrospector } from './introspect';
 import { MysqlWriter, type MysqlWriteMode } from './writer';
@@ -39,6 +39,7 @@ export const mysqlInput = defineInput({
     'Reads a table (with optional columns and filter) or a SQL query from MySQL or MariaDB, streamed in batches from one consistent snapshot.',
   status: 'stable',
   schema: MysqlInputSchema,
+  savedConnection: serverSavedConnection(MYSQL_PORT),
   introspect: (config) => new MysqlIntrospector(config.connection),
   examples: [
     {
@@ -78,6 +79,7 @@ export const mysqlOutput = defineOutput({
     'Writes rows into a MySQL or MariaDB table (insert, upsert by key, replace by key, or truncate then insert) with multi-row INSERTs, one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: MysqlOutputSchema,
+  savedConnection: serverSavedConnection(MYSQL_PORT),
   introspect: (config) => new MysqlIntrospector(config.connection),
   examples: [
     {

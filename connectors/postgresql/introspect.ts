@@ -209,6 +209,11 @@ export class PostgresIntrospector implements Introspector {
     };
   }
 
+  async serverVersion(): Promise<string> {
+    const [row] = await this.query<{ version: string }>('SELECT version() AS version');
+    return row.version;
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;

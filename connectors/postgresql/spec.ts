@@ -3,7 +3,7 @@ import { sqlWriteSettings } from '../shared/sql/config';
 import { sqlOutput } from '../shared/sql/tables-output';
 import { createSqlInput } from '../shared/sql/tables-input';
 import { retryPolicy } from '../shared/sql/retry';
-import { serverInputSchema, serverOutputSchema } from '../shared/sql/server';
+import { serverInputSchema, serverOutputSchema, serverSavedConnection } from '../shared/sql/server';
 import { DEFAULT_PORT } from './connection';
 import { PostgresIntrospector } from './introspect';
 import { postgresSource } from './source';
@@ -39,6 +39,7 @@ export const postgresqlInput = defineInput({
     'Reads a table or a SQL query from PostgreSQL through a cursor, in batches of fetch.size rows, from one consistent snapshot.',
   status: 'stable',
   schema: PostgresqlInputSchema,
+  savedConnection: serverSavedConnection(DEFAULT_PORT),
   introspect: (config) => new PostgresIntrospector(config.connection),
   examples: [
     {
@@ -78,6 +79,7 @@ export const postgresqlOutput = defineOutput({
     'Writes rows into a PostgreSQL table with COPY (insert, upsert by key, replace by key, or truncate then insert), one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: PostgresqlOutputSchema,
+  savedConnection: serverSavedConnection(DEFAULT_PORT),
   introspect: (config) => new PostgresIntrospector(config.connection),
   examples: [
     {

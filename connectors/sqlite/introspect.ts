@@ -142,6 +142,11 @@ export class SqliteIntrospector implements Introspector {
     };
   }
 
+  async serverVersion(): Promise<string> {
+    const row = this.open().prepare('SELECT sqlite_version() AS version').get() as { version: string };
+    return `SQLite ${row.version}`;
+  }
+
   async close(): Promise<void> {
     this.db?.close();
     this.db = undefined;

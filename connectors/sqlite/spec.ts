@@ -1,5 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { defineInput, defineOutput, type Input, type Output } from '../../src-main/engine/component';
+import {
+  defineInput,
+  defineOutput,
+  type Input,
+  type Output,
+  type SavedConnectionSpec,
+} from '../../src-main/engine/component';
 import { resolveConfigPath } from '../shared/resolve-path';
 import {
   ConflictSchema,
@@ -20,6 +26,22 @@ const pathField = Type.String({
   minLength: 1,
   description: 'Database file, relative to the pipeline file’s folder.',
 });
+
+/** A saved SQLite connection is its file: `connection: { ref }` sets `path`. */
+const savedConnection: SavedConnectionSpec = {
+  schema: Type.Object(
+    {
+      path: Type.String({
+        minLength: 1,
+        description:
+          'Database file; a relative path resolves against the folder of the pipeline that uses it.',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  secretFields: [],
+  placement: 'root',
+};
 
 /** Config of the `sqlite` input. */
 export const SqliteInputSchema = Type.Object(
@@ -53,6 +75,7 @@ export const sqliteInput = defineInput({
   description: 'Reads a table or a SQL query from a SQLite database file.',
   status: 'stable',
   schema: SqliteInputSchema,
+  savedConnection,
   introspect: (config, ctx) => new SqliteIntrospector(resolveConfigPath(ctx.baseDir, config.path)),
   examples: [
     {
@@ -80,6 +103,7 @@ export const sqliteOutput = defineOutput({
     'Writes rows into a SQLite table (insert or upsert), one transaction per batch, creating the table if needed.',
   status: 'stable',
   schema: SqliteOutputSchema,
+  savedConnection,
   introspect: (config, ctx) => new SqliteIntrospector(resolveConfigPath(ctx.baseDir, config.path)),
   examples: [
     {

@@ -6,7 +6,8 @@ import {
   type TableInfo,
   type TableSchema,
 } from '../../connectors/shared/sql/introspection';
-import { formatProblem, loadAndValidate } from '../config';
+import { formatProblem } from '../config';
+import { loadCliConfig } from './load-config';
 import { componentFields } from '../config/component-fields';
 import { jobNameOf, placedComponents } from '../config/validate';
 import { defaultRegistry } from '../default-registry';
@@ -110,7 +111,7 @@ export async function inspectCommand(
   streams: InspectStreams = processStreams,
 ): Promise<number> {
   const registry = defaultRegistry();
-  const checked = await loadAndValidate(file, registry, { env: process.env });
+  const checked = await loadCliConfig(file, registry, { env: process.env });
   if (!checked.ok) {
     printProblems(checked.problems, streams);
     return INSPECT_EXIT.invalid;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { buildPlan, formatProblem, loadAndValidate } from '../config';
+import { buildPlan, formatProblem } from '../config';
+import { loadCliConfig } from './load-config';
 import { jobNameOf } from '../config/validate';
 import { defaultRegistry } from '../default-registry';
 import { runPipeline } from '../engine/runtime';
@@ -47,7 +48,7 @@ function problemsOf(error: unknown): ConfigProblem[] | null {
  */
 export async function runCommand(file: string, options: RunCommandOptions = {}): Promise<number> {
   const registry = defaultRegistry();
-  const checked = await loadAndValidate(file, registry, { env: process.env, set: options.set });
+  const checked = await loadCliConfig(file, registry, { env: process.env, set: options.set });
   if (!checked.ok) {
     printProblems(checked.problems);
     return RUN_EXIT.invalid;

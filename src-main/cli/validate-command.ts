@@ -1,4 +1,5 @@
-import { formatProblem, loadAndValidate } from '../config';
+import { formatProblem } from '../config';
+import { loadCliConfig } from './load-config';
 import { defaultRegistry } from '../default-registry';
 
 /**
@@ -9,7 +10,7 @@ export async function validateCommand(files: string[]): Promise<number> {
   const registry = defaultRegistry();
   let invalid = 0;
   for (const file of files) {
-    const result = await loadAndValidate(file, registry, { env: process.env });
+    const result = await loadCliConfig(file, registry, { env: process.env });
     if (result.ok) {
       process.stdout.write(`${file}: valid\n`);
       continue;

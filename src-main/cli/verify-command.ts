@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '../../src-shared/api/model';
-import { formatProblem, loadAndValidate } from '../config';
+import { formatProblem } from '../config';
+import { loadCliConfig } from './load-config';
 import { problemAt } from '../config/problem';
 import { defaultRegistry } from '../default-registry';
 import { verifyAndRepair } from '../verify/repair';
@@ -35,7 +36,7 @@ function printProblems(problems: ConfigProblem[]): void {
  */
 export async function verifyCommand(file: string, options: VerifyCommandOptions = {}): Promise<number> {
   const registry = defaultRegistry();
-  const checked = await loadAndValidate(file, registry, { env: process.env, set: options.set });
+  const checked = await loadCliConfig(file, registry, { env: process.env, set: options.set });
   if (!checked.ok) {
     printProblems(checked.problems);
     return VERIFY_EXIT.invalid;

@@ -23,7 +23,8 @@ function check(result: LoadResult, registry: SpecLookup): CheckResult {
     return problems.length > 0 ? { ok: false, problems } : result;
   }
   if (!result.partial) return result;
-  const reported = result.problems.map((p) => p.path);
+  // An unusable `connection.ref` leaves the whole connection unresolved: its missing fields are not news.
+  const reported = result.problems.map((p) => p.path.replace(/\.connection\.ref$/, '.connection'));
   const more = validatePipeline(result.partial, registry).filter(
     (problem) => !reported.some((path) => pathContains(path, problem.path)),
   );

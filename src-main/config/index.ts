@@ -13,4 +13,11 @@ export { ConfigErrors, formatProblem, type SourcePosition } from './problem';
 export { PipelineTopLevel, validatePipeline } from './validate';
 export type { SpecLookup } from './component-fields';
 export { buildPlan } from './plan';
+export {
+  connectionRefNames,
+  fixedConnections,
+  hasConnectionRefs,
+  type ConnectionResolver,
+  type ResolvedConnection,
+} from './connection-refs';
 export { loadAndValidate, loadAndValidateText, type CheckResult } from './check';

@@ -4,6 +4,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, ty
 import type { ConfigProblem } from '../../src-shared/api/model';
 import type { PipelineConfig } from '../../src-shared/config/pipeline';
 import { formatPath, parsePath } from './config-path';
+import { resolveConnectionRefs, type ConnectionResolver } from './connection-refs';
 import { mergeLocated, positionsOf, textPositionsOf, toPlain, type Located } from './located';
 import { displayFile, problemAt, type SourcePosition } from './problem';
 import { scalarFromText, substituteEnv } from './substitute-env';
@@ -27,6 +28,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides applied after `extends`: `"path=value"` items or a `{ path: value }` record; values read as YAML scalars. */
   set?: string[] | Record<string, string>;
+  /** Saved connections for `connection: { ref }`; without it a ref is a problem. */
+  connections?: ConnectionResolver;
 }
 
 /**
@@ -237,6 +240,7 @@ export async function loadPipelineText(
     return at && { ...at, col: at.col + offset - 1 };
   };
   const config = toPlain(layer.root) as PipelineConfig;
+  problems.push(...(await resolveConnectionRefs(config, opts.connections, locate)));
   const loaded: LoadedConfig = { file: fileName, baseDir, config, locate, locateText };
   return problems.length > 0 ? { ok: false, problems, partial: loaded } : { ok: true, loaded };
 }

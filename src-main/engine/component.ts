@@ -159,6 +159,24 @@ interface SpecBase<S extends TSchema> {
   examples?: { title: string; config: Record<string, unknown> }[];
   /** Reads the catalog of the database the config points at (`fustgo inspect`); database components only. */
   introspect?(config: Static<S>, ctx: ComponentContext): Introspector;
+  /** The connector's saved connections (`connection: { ref: name }`), for components that connect to something. */
+  savedConnection?: SavedConnectionSpec;
+}
+
+/**
+ * What a saved connection of a connector holds and where it goes in a component's config. The
+ * input and output of one connector share it: a saved `postgresql` connection serves both.
+ */
+export interface SavedConnectionSpec {
+  /** JSON Schema of a saved connection's fields (the connection form). */
+  schema: TSchema;
+  /** Fields that are secrets: encrypted at rest, masked in forms, never returned by the API. */
+  secretFields: string[];
+  /**
+   * `connection`: the saved fields become the config's `connection` (fields written beside `ref`
+   * override them); `root`: they are fields of the config itself (sqlite's `path`).
+   */
+  placement: 'connection' | 'root';
 }
 
 export interface InputSpec<S extends TSchema = TSchema> extends SpecBase<S> {

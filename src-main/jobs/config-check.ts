@@ -1,4 +1,4 @@
-import { loadAndValidateText } from '../config/index';
+import { loadAndValidateText, type ConnectionResolver, type ResolvedConnection } from '../config/index';
 import type { Registry } from '../engine/registry';
 import type { ConfigProblem } from '../../src-shared/api/model';
 
@@ -13,12 +13,35 @@ export interface ConfigCheck {
   /** Variables on top of `process.env` for `${VAR}`, as the run will see them. */
   env: Record<string, string>;
   registry: Registry;
+  /** Saved connections for `connection: { ref }`. */
+  connections?: ConnectionResolver;
 }
 
 /** Every located problem of a config: YAML syntax, `${VAR}`, the top level and each component's schema. */
 export async function checkConfig(check: ConfigCheck): Promise<ConfigProblem[]> {
+  return (await checkConfigConnections(check)).problems;
+}
+
+/**
+ * `checkConfig`, also returning the saved connections the config refers to, resolved: what the
+ * host hands the run process, which cannot open the secrets itself (the desktop's keychain).
+ */
+export async function checkConfigConnections(
+  check: ConfigCheck,
+): Promise<{ problems: ConfigProblem[]; connections: Record<string, ResolvedConnection> }> {
+  const connections: Record<string, ResolvedConnection> = {};
+  const resolver = check.connections;
+  const recording: ConnectionResolver | undefined = resolver && {
+    names: () => resolver.names(),
+    resolve: async (name) => {
+      const found = await resolver.resolve(name);
+      if (found) connections[name] = found;
+      return found;
+    },
+  };
   const result = await loadAndValidateText(check.yaml, check.fileName, check.baseDir, check.registry, {
     env: { ...process.env, ...check.env },
+    ...(recording ? { connections: recording } : {}),
   });
-  return result.ok ? [] : result.problems;
+  return { problems: result.ok ? [] : result.problems, connections };
 }

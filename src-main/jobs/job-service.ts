@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { Kysely } from 'kysely';
+import type { ConnectionResolver } from '../config/index';
 import type { Registry } from '../engine/registry';
 import type { Database } from '../store/database';
 import { createExecutionRepo } from '../store/execution-repo';
@@ -10,7 +11,7 @@ import { createJobRepo, type JobChanges } from '../store/job-repo';
 import type { StudioApi } from '../../src-shared/api/contract';
 import { ApiError } from '../../src-shared/api/errors';
 import type { ConfigProblem, Job, StudioEvent } from '../../src-shared/api/model';
-import { checkConfig, EXAMPLES_ENV } from './config-check';
+import { checkConfig, checkConfigConnections, EXAMPLES_ENV } from './config-check';
 import { listExampleFiles } from './examples';
 import { listPluginInfo, pluginDetail } from './plugins';
 import type { RunHandle, RunLauncher } from './run-launcher';
@@ -33,6 +34,8 @@ export interface JobServiceOptions {
   persistIntervalMs?: number;
   /** How long a stopped run may take to end before it is killed (default 5000 ms). */
   stopGraceMs?: number;
+  /** Saved connections for `connection: { ref }` in job configs. */
+  connections?: ConnectionResolver;
 }
 
 /** The job, execution, plugin, validation and example methods of the API, plus their events. */
@@ -112,15 +115,18 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
     return job;
   };
 
+  /** Throws the config's problems; returns the saved connections it refers to, resolved. */
   const requireValid = async (yaml: string, jobName: string, jobId: string) => {
-    const problems = await checkConfig({
+    const { problems, connections } = await checkConfigConnections({
       yaml,
       fileName: configFileName(jobName),
       baseDir: jobDir(jobId),
       env: runEnv,
       registry,
+      ...(options.connections ? { connections: options.connections } : {}),
     });
     if (problems.length > 0) throw invalidConfig(problems);
+    return connections;
   };
 
   const requireFreeName = async (name: string, exceptId?: string) => {
@@ -131,7 +137,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
   };
 
   const launch = async (job: Job) => {
-    await requireValid(job.config_yaml, job.name, job.id);
+    const connections = await requireValid(job.config_yaml, job.name, job.id);
     const baseDir = jobDir(job.id);
     await mkdir(baseDir, { recursive: true });
     const pending = await executions.insert({ id: randomUUID(), job_id: job.id }, isoNow());
@@ -150,6 +156,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
         base_dir: baseDir,
         data_dir: dataDir,
         env: runEnv,
+        connections,
       });
     } catch (error) {
       const reason = `could not start the run process: ${error instanceof Error ? error.message : String(error)}`;
@@ -279,6 +286,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
         baseDir: join(dataDir, 'jobs'),
         env: runEnv,
         registry,
+        ...(options.connections ? { connections: options.connections } : {}),
       });
       return { valid: problems.length === 0, problems };
     },

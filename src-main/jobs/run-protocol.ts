@@ -2,6 +2,7 @@ import type { Checkpoint } from '../engine/batch';
 import type { RunResult } from '../engine/runtime';
 import type { RunStats } from '../engine/stats';
 import type { LogLevel } from '../../src-shared/api/model';
+import type { ResolvedConnection } from '../config/connection-refs';
 
 /*
  * The messages between the host (job service) and the process that runs one execution.
@@ -30,6 +31,11 @@ export interface StartMessage {
   data_dir: string;
   /** Variables added to the run process's environment for `${VAR}` (e.g. `FUSTGO_EXAMPLES`). */
   env?: Record<string, string>;
+  /**
+   * The saved connections the config refers to, secrets included, resolved by the host (only it
+   * can open them). Never logged: the message travels over the process's private IPC channel.
+   */
+  connections?: Record<string, ResolvedConnection>;
 }
 
 /** host → run: stop reading, flush what was read, report a cancelled result. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { buildPlan, ConfigErrors, formatProblem, loadPipelineText } from '../config/index';
+import { buildPlan, ConfigErrors, fixedConnections, formatProblem, loadPipelineText } from '../config/index';
 import type { Logger } from '../engine/component';
 import { defaultRegistry } from '../default-registry';
 import { runPipeline, type RunResult } from '../engine/runtime';
@@ -93,6 +93,7 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
   try {
     const loaded = await loadPipelineText(start.config_yaml, start.file_name, start.base_dir, {
       env: { ...process.env, ...start.env },
+      connections: fixedConnections(start.connections ?? {}),
     });
     if (!loaded.ok) return failedResult(loaded.problems.map(formatProblem).join('\n'));
     watermark = await openRunWatermark(loaded.loaded, jobNameOf(loaded.loaded), start.data_dir, false);

@@ -33,11 +33,11 @@ const execution: Execution = {
   created_at: '2024-01-01T00:00:00.000Z',
 };
 
-/** A fake that records each call and answers with the smallest valid result. */
+/** A fake that records each call and answers with the smallest valid result (routes not listed answer not_found). */
 function fakeServices() {
   const calls: { name: RouteName; input: unknown }[] = [];
   const listeners = new Set<(e: StudioEvent) => void>();
-  const answers: { [N in RouteName]: (input: never) => unknown } = {
+  const answers: Partial<{ [N in RouteName]: (input: never) => unknown }> = {
     listJobs: () => [],
     getJob: (input: { id: string }) => {
       if (input.id === 'missing') throw new ApiError('not_found', 'no job missing');
@@ -75,7 +75,9 @@ function fakeServices() {
       name,
       async (input: unknown) => {
         calls.push({ name, input });
-        return (answers[name] as (i: unknown) => unknown)(input);
+        const answer = answers[name] as ((i: unknown) => unknown) | undefined;
+        if (!answer) throw new ApiError('not_found', `the fake has no answer for ${name}`);
+        return answer(input);
       },
     ]),
   ) as unknown as StudioApi;

@@ -42,10 +42,26 @@ export interface WatermarksTable {
   updated_at: string;
 }
 
+/** A saved connection (see `connection-repo.ts`). */
+export interface DatasourcesTable {
+  id: string;
+  name: string;
+  /** The connector (`postgresql`, `mysql`, `sqlite`). */
+  type: string;
+  description: Generated<string>;
+  /** The connection's fields without secrets, as JSON text. */
+  config: string;
+  /** The secret fields as one JSON object, sealed by the secret box; null when there are none. */
+  secrets: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   executions: ExecutionsTable;
   watermarks: WatermarksTable;
+  datasources: DatasourcesTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

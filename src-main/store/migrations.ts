@@ -64,10 +64,34 @@ const watermarks: Migration = {
   },
 };
 
+/**
+ * Saved connections (`connection: { ref: name }`). `config` holds the fields without secrets as
+ * JSON text; `secrets` holds the secret fields as one JSON object sealed by the host's secret box.
+ */
+const datasources: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('datasources')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('config', 'text', (c) => c.notNull())
+      .addColumn('secrets', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('datasources').execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '001_jobs_executions': jobsExecutions,
   '002_watermarks': watermarks,
+  '003_datasources': datasources,
 };
 
 /** Hands Kysely's Migrator the list above. */

@@ -1,4 +1,5 @@
-import { Type as T, type Static, type TSchema } from '@sinclair/typebox';
+import { Type as T, type Static } from '@sinclair/typebox';
+import { connectionRoutes } from './connection-routes';
 import {
   ComponentKind,
   ConfigProblem,
@@ -11,6 +12,9 @@ import {
   PluginInfo,
   type StudioEvent,
 } from './model';
+import { route } from './route';
+
+export type { RouteDef } from './route';
 
 /**
  * StudioApi: every method declared once, with its input and output schema.
@@ -20,17 +24,6 @@ import {
  * HTTP mapping: `:name` path segments come from the input field of that name; the other
  * input fields travel in the query string for GET/DELETE and in a JSON body otherwise.
  */
-export interface RouteDef<I extends TSchema = TSchema, O extends TSchema = TSchema> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  input: I;
-  output: O;
-  summary: string;
-}
-
-function route<I extends TSchema, O extends TSchema>(def: RouteDef<I, O>): RouteDef<I, O> {
-  return def;
-}
 
 const Id = T.Object({ id: T.String({ minLength: 1 }) });
 const JobFields = {
@@ -135,6 +128,7 @@ export const routes = {
     output: T.Array(Example),
     summary: 'Example pipelines shipped with the studio',
   }),
+  ...connectionRoutes,
 } as const;
 
 export type Routes = typeof routes;

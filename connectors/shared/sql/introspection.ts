@@ -71,6 +71,8 @@ export interface Introspector {
   readonly databaseTerm: 'databases' | 'schemas';
   /** Databases (MySQL), schemas (PostgreSQL), `['main']` (SQLite); system ones left out. */
   listDatabases(): Promise<string[]>;
+  /** The server's name and version as it reports it (`PostgreSQL 16.4 …`, `10.11.6-MariaDB`, `SQLite 3.46.1`). */
+  serverVersion(): Promise<string>;
   /** Tables and views of one database / schema; by default the connection's database (MySQL), every schema (PostgreSQL). */
   listTables(database?: string): Promise<TableInfo[]>;
   /** One table or view, `name` or `schema.name`; an error names the table when it does not exist. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Logger } from '../../../src-main/engine/component';
+import type { Logger, SavedConnectionSpec } from '../../../src-main/engine/component';
 import {
   ConflictSchema,
   connectionSchema,
@@ -17,6 +17,11 @@ import { IncrementalSchema } from './sql-input';
  * What the connectors for database servers (postgresql, mysql) share beyond the SQL config
  * pieces: the same input and output config shapes, and the same writer options.
  */
+
+/** Saved connections of a database server connector: the `connection` fields, the password a secret. */
+export function serverSavedConnection(defaultPort: number): SavedConnectionSpec {
+  return { schema: connectionSchema(defaultPort), secretFields: ['password'], placement: 'connection' };
+}
 
 /** Config of a database server input: connection, query, incremental, fetch. */
 export function serverInputSchema(defaultPort: number) {
