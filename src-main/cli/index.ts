@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { bundlePaths } from './bundle-paths';
+import type { AddOptions } from './connections-command';
 
 /*
  * The `fustgo` command. Start-up stays fast: each command imports its heavy modules
@@ -108,6 +109,57 @@ program
   .action(async (options: { port: number; host: string; data?: string }) => {
     const { serveCommand } = await import('./serve-command');
     await serveCommand(options, paths, version);
+  });
+
+const connections = program
+  .command('connections')
+  .description(
+    'saved connections of the data dir ($FUSTGO_HOME or ~/.fustgo): pipelines use them as connection: { ref: NAME }',
+  );
+
+connections
+  .command('list')
+  .description('list saved connections (never their passwords)')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const { listConnectionsCommand } = await import('./connections-command');
+    process.exitCode = await listConnectionsCommand(options);
+  });
+
+connections
+  .command('add')
+  .description('save a connection (or change the one of that name); the password is encrypted at rest')
+  .argument('<name>', 'the name pipelines refer to')
+  .requiredOption('--type <connector>', 'postgresql, mysql or sqlite')
+  .option(
+    '--set <key=value>',
+    'a connection field: host, port, database, username, ssl, path… (repeatable)',
+    setOption,
+  )
+  .option('--description <text>', 'what the connection is for')
+  .option('--password-stdin', 'read the password from standard input')
+  .option('--password-env <VAR>', 'take the password from this environment variable')
+  .action(async (name: string, options: AddOptions) => {
+    const { addConnectionCommand } = await import('./connections-command');
+    process.exitCode = await addConnectionCommand(name, options);
+  });
+
+connections
+  .command('test')
+  .description('connect and print the server version, or why it failed')
+  .argument('<name>')
+  .action(async (name: string) => {
+    const { testConnectionCommand } = await import('./connections-command');
+    process.exitCode = await testConnectionCommand(name);
+  });
+
+connections
+  .command('remove')
+  .description('delete a saved connection (refused while jobs use it)')
+  .argument('<name>')
+  .action(async (name: string) => {
+    const { removeConnectionCommand } = await import('./connections-command');
+    process.exitCode = await removeConnectionCommand(name);
   });
 
 program

@@ -302,18 +302,13 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       if (type === undefined) throw new ApiError('bad_request', 'testConnection needs an id or a type');
       const kind = kindOf(type);
       const savedSecrets = stored ? openSecrets(stored) : {};
-      const fields = input.config
-        ? {
-            ...savedSecrets,
-            ...Object.fromEntries(
-              Object.entries(input.config).filter(
-                ([k, v]) => !(kind.secretFields.includes(k) && v === undefined),
-              ),
-            ),
-          }
+      // A secret the edited form leaves out is the saved one.
+      const draft = input.config && splitSecrets(kind, input.config);
+      const fields = draft
+        ? { ...draft.config, ...savedSecrets, ...draft.secrets }
         : { ...stored?.config, ...savedSecrets };
       checkFields(kind, fields);
-      return test(kind, fields, { ...savedSecrets, ...splitSecrets(kind, fields).secrets });
+      return test(kind, fields, { ...savedSecrets, ...draft?.secrets });
     },
   };
 

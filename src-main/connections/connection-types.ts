@@ -33,7 +33,7 @@ export function componentConfigOf(
   return kind.placement === 'connection' ? { connection: fields } : { ...fields };
 }
 
-/** Splits submitted fields into the stored part and the secret part. */
+/** Splits submitted fields into the stored part and the secret part; absent (undefined) fields are left out. */
 export function splitSecrets(
   kind: SavedConnectionKind,
   fields: Record<string, unknown>,
@@ -41,6 +41,7 @@ export function splitSecrets(
   const config: Record<string, unknown> = {};
   const secrets: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
     (kind.secretFields.includes(key) ? secrets : config)[key] = value;
   }
   return { config, secrets };
