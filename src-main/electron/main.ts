@@ -5,6 +5,7 @@ import { IPC_EVENT_CHANNEL } from '../../src-shared/api/contract';
 import { contentSecurityPolicy } from '../server/content-security-policy';
 import { createServices } from '../services';
 import { registerIpcHandlers } from './ipc';
+import { desktopSecretBox } from './safe-storage-box';
 import { isAppUrl, type RendererOrigin } from './sender-policy';
 import { createUtilityLauncher } from './utility-launcher';
 
@@ -56,8 +57,10 @@ async function start(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
+  const dataDir = app.getPath('userData');
   const services = await createServices({
-    dataDir: app.getPath('userData'),
+    dataDir,
+    secretBox: desktopSecretBox(dataDir),
     examplesDir: app.isPackaged
       ? join(process.resourcesPath, 'examples')
       : join(app.getAppPath(), 'resources', 'examples'),
