@@ -9,6 +9,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface StudioServer {
   url: string;
   dataDir: string;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -27,9 +29,12 @@ export async function startStudioServer(dataDir: string, timeoutMs = 30_000): Pr
     ['bin/fustgo.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir],
     { cwd: REPO_ROOT, env: { ...process.env, FUSTGO_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const printed: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => printed.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => printed.push(chunk.toString()));
   const url = await waitForUrl(child, timeoutMs);
   await waitForHealth(url, timeoutMs);
-  return { url, dataDir, stop: () => stopChild(child) };
+  return { url, dataDir, output: () => printed.join(''), stop: () => stopChild(child) };
 }
 
 function waitForUrl(child: ChildProcess, timeoutMs: number): Promise<string> {

@@ -185,7 +185,8 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       if (!introspector) throw new Error(`${kind.type} connections cannot be tested`);
       const version = await introspector.serverVersion();
       const databases = await introspector.listDatabases();
-      const term = introspector.databaseTerm;
+      const term =
+        databases.length === 1 ? introspector.databaseTerm.slice(0, -1) : introspector.databaseTerm;
       return {
         ok: true,
         message: `connected: ${version}; ${databases.length} ${term}${databases.length > 0 ? ` (${databases.slice(0, 5).join(', ')}${databases.length > 5 ? ', …' : ''})` : ''}`,

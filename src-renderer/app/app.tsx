@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Redirect, Route, Router, Switch, useRoute } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { LANGUAGES, isLanguageCode } from '../../src-shared/i18n/messages';
+import { ConnectionsPage } from '../connections/connections-page';
 import { JobPage } from '../jobs/job-page';
 import { JobsPage } from '../jobs/jobs-page';
 import { PluginsPage } from '../plugins/plugins-page';
@@ -65,12 +66,19 @@ export function App() {
         </header>
         <nav className="app-nav">
           <NavItem href="/jobs" match="/jobs/*?" label={t('nav.jobs')} testId="nav-jobs" />
+          <NavItem
+            href="/connections"
+            match="/connections"
+            label={t('nav.connections')}
+            testId="nav-connections"
+          />
           <NavItem href="/plugins" match="/plugins" label={t('nav.plugins')} testId="nav-plugins" />
         </nav>
         <main className="app-main">
           <Switch>
             <Route path="/jobs" component={JobsPage} />
             <Route path="/jobs/:id">{(params) => <JobPage key={params.id} id={params.id} />}</Route>
+            <Route path="/connections" component={ConnectionsPage} />
             <Route path="/plugins" component={PluginsPage} />
             <Route>
               <Redirect to="/jobs" replace />

@@ -9,6 +9,7 @@ export const en = {
   },
   nav: {
     jobs: 'Jobs',
+    connections: 'Connections',
     plugins: 'Plugins',
   },
   common: {
@@ -93,6 +94,35 @@ export const en = {
     output: 'Output',
     branch: 'Branch',
     otherwise: 'else',
+  },
+  connections: {
+    title: 'Connections',
+    intro:
+      'Saved connections to your databases. Pipelines use them as connection: { ref: name }; passwords are encrypted and never shown again.',
+    new: 'New connection',
+    edit: 'Edit',
+    edit_title: 'Edit connection “{{name}}”',
+    name: 'Name',
+    name_help: 'Pipelines refer to it as connection: {ref: {{name}}}',
+    type: 'Type',
+    description: 'Description',
+    target: 'Connects to',
+    updated: 'Updated',
+    test: 'Test connection',
+    testing: 'Testing…',
+    clear_secrets: 'Remove the saved {{fields}}',
+    empty: 'No saved connections yet. Add one, then use it in a pipeline as connection: { ref: name }.',
+    confirm_delete_title: 'Delete connection',
+    confirm_delete: 'Delete connection “{{name}}”? Jobs that use it must be changed first.',
+  },
+  forms: {
+    show: 'Show',
+    hide: 'Hide',
+    secret_saved: '•••••••• saved — leave empty to keep',
+    problem_required: 'Required',
+    problem_integer: 'Must be a whole number',
+    problem_number: 'Must be a number',
+    problem_range: 'Out of range',
   },
   plugins: {
     title: 'Plugins',

@@ -20,7 +20,15 @@ import { IncrementalSchema } from './sql-input';
 
 /** Saved connections of a database server connector: the `connection` fields, the password a secret. */
 export function serverSavedConnection(defaultPort: number): SavedConnectionSpec {
-  return { schema: connectionSchema(defaultPort), secretFields: ['password'], placement: 'connection' };
+  const fields = connectionSchema(defaultPort);
+  const schema = Type.Object(
+    {
+      ...fields.properties,
+      password: Type.Optional(Type.String({ description: 'Password: stored encrypted, never shown again.' })),
+    },
+    { additionalProperties: false, description: fields.description },
+  );
+  return { schema, secretFields: ['password'], placement: 'connection' };
 }
 
 /** Config of a database server input: connection, query, incremental, fetch. */
