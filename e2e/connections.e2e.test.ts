@@ -193,6 +193,40 @@ output:
     await studio.switchLanguage('en');
   });
 
+  it('tells the user a run failed on whatever page is open', async () => {
+    const yaml = `version: 1
+input:
+  type: mysql
+  connection: { ref: shop }
+  query: { table: no_such_table }
+output:
+  type: postgresql
+  connection: { ref: warehouse }
+  write: { table: nothing, create_table: true }
+`;
+    await page.goto(`${server.url}/#/connections`);
+    const id = await page.evaluate(async (config_yaml) => {
+      const response = await fetch('/api/v1/jobs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'broken-source', config_yaml }),
+      });
+      const job = (await response.json()) as { id: string };
+      await fetch(`/api/v1/jobs/${job.id}/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      return job.id;
+    }, yaml);
+    const notice = page.locator(`[data-testid="notification"][data-key="job:${id}"]`);
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('A run failed');
+    await notice.getByText('broken-source').waitFor();
+    expect(await notice.textContent()).toContain('no_such_table');
+    await screenshot(page, 'connections-06-run-failed-notice');
+  });
+
   it('never shows a password after it was typed: page, API, events, server output, logs, store, files', async () => {
     const seen = [await page.content(), ...received, server.output()].join('\n');
     for (const file of filesUnder(dataDir)) {

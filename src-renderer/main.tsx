@@ -5,10 +5,12 @@ import './styles.css';
 import { App } from './app/app';
 import { initI18n } from './app/i18n';
 import { studio } from './api/client';
+import { connectNotifications } from './app/notification-store';
 import { connectRunStore } from './jobs/run-store';
 
 await initI18n();
 connectRunStore(studio);
+connectNotifications(studio);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

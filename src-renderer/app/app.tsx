@@ -4,6 +4,7 @@ import { useHashLocation } from 'wouter/use-hash-location';
 import { LANGUAGES, isLanguageCode } from '../../src-shared/i18n/messages';
 import { ConnectionsPage } from '../connections/connections-page';
 import { JobPage } from '../jobs/job-page';
+import { Notifications } from './notifications';
 import { JobsPage } from '../jobs/jobs-page';
 import { PluginsPage } from '../plugins/plugins-page';
 import { changeLanguage } from './i18n';
@@ -85,6 +86,7 @@ export function App() {
             </Route>
           </Switch>
         </main>
+        <Notifications />
       </div>
     </Router>
   );

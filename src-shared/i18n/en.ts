@@ -124,6 +124,10 @@ export const en = {
     problem_number: 'Must be a number',
     problem_range: 'Out of range',
   },
+  notifications: {
+    run_failed: 'A run failed',
+    scan_failed: 'A catalog scan failed',
+  },
   plugins: {
     title: 'Plugins',
     kind_input: 'Inputs',

@@ -122,6 +122,10 @@ export const zhCN = {
     problem_number: '必须是数字',
     problem_range: '超出范围',
   },
+  notifications: {
+    run_failed: '作业运行失败',
+    scan_failed: '元数据扫描失败',
+  },
   plugins: {
     title: '插件',
     kind_input: '输入',
