@@ -7,10 +7,18 @@ import {
   type IndexInfo,
   type Introspector,
   type TableInfo,
+  type TableMarker,
+  type TableMarkers,
   type TableSchema,
 } from '../shared/sql/introspection';
-import { connectMysql, describeTarget, endConnection, errorMessage } from './connection';
-import { quoteTableName, splitTableName } from './identifiers';
+import {
+  connectMysql,
+  describeTarget,
+  endConnection,
+  errorMessage,
+  isTransientMysqlError,
+} from './connection';
+import { quoteIdent, splitTableName } from './identifiers';
 import { logicalFromMeta, metaFromField, type MysqlColumnMeta } from './types';
 
 const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
@@ -26,7 +34,12 @@ interface TableRow {
   TABLE_COMMENT: string | null;
 }
 
-interface ColumnRow {
+/** Rows of the schema-wide queries say which table they belong to. */
+interface OfTable {
+  TABLE_NAME: string;
+}
+
+interface ColumnRow extends OfTable {
   COLUMN_NAME: string;
   COLUMN_TYPE: string;
   IS_NULLABLE: string;
@@ -36,13 +49,13 @@ interface ColumnRow {
   COLUMN_COMMENT: string;
 }
 
-interface IndexRow {
+interface IndexRow extends OfTable {
   INDEX_NAME: string;
   NON_UNIQUE: number | string;
   COLUMN_NAME: string | null;
 }
 
-interface ForeignKeyRow {
+interface ForeignKeyRow extends OfTable {
   CONSTRAINT_NAME: string;
   COLUMN_NAME: string;
   REFERENCED_TABLE_SCHEMA: string;
@@ -96,11 +109,15 @@ function tableInfo(row: TableRow): TableInfo {
   };
 }
 
-/** Rows in order, consecutive rows with the same `key` together. */
-function groupBy<R>(rows: R[], key: (row: R) => string): R[][] {
+/** Rows by `key`, in order. */
+function groupBy<R>(rows: R[], key: (row: R) => string): Map<string, R[]> {
   const groups = new Map<string, R[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return [...groups.values()];
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }
 
 /**
@@ -131,38 +148,136 @@ export class MysqlIntrospector implements Introspector {
   async describeTable(name: string): Promise<TableSchema> {
     const { database, table } = splitTableName(name);
     const schema = database === undefined ? 'DATABASE()' : escape(database);
-    const whereIn = (alias: string) =>
-      `${alias}TABLE_SCHEMA = ${schema} AND ${alias}TABLE_NAME = ${escape(table)}`;
-    const where = whereIn('');
-    const [found] = await this.query<TableRow>(`${TABLES_SQL} AND ${where}`);
+    const [found] = await this.query<TableRow>(
+      `${TABLES_SQL} AND TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${escape(table)}`,
+    );
     if (!found) throw new Error(`table "${name}" not found in MySQL at ${describeTarget(this.config)}`);
+    const [described] = await this.describeRows([found], { strict: true, wholeSchema: false });
+    return described;
+  }
+
+  async describeTables(database: string, names?: string[]): Promise<TableSchema[]> {
+    if (names?.length === 0) return [];
+    const only = names ? ` AND TABLE_NAME IN (${names.map((n) => escape(n)).join(', ')})` : '';
+    const found = await this.query<TableRow>(
+      `${TABLES_SQL} AND TABLE_SCHEMA = ${escape(database)}${only} ORDER BY TABLE_NAME`,
+    );
+    return this.describeRows(found, { strict: false, wholeSchema: names === undefined });
+  }
+
+  /**
+   * CREATE_TIME changes with every ALTER (MariaDB and MySQL rewrite the table's definition), in
+   * whole seconds; views have none, so their definition's hash stands in. Times are UTC (see
+   * connectMysql), as is `asOf`.
+   */
+  async tableMarkers(database: string): Promise<TableMarkers> {
+    const iso = (column: string) => `DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%sZ')`;
+    const rows = await this.query<{
+      TABLE_NAME: string;
+      created: string | null;
+      updated: string | null;
+      definition: string | null;
+      asOf: string;
+    }>(
+      `SELECT t.TABLE_NAME, ${iso('t.CREATE_TIME')} AS created, ${iso('t.UPDATE_TIME')} AS updated,
+          MD5(v.VIEW_DEFINITION) AS definition, ${iso('UTC_TIMESTAMP()')} AS asOf
+        FROM information_schema.TABLES t LEFT JOIN information_schema.VIEWS v
+          ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
+        WHERE t.TABLE_SCHEMA = ${escape(database)} AND t.TABLE_TYPE <> 'SEQUENCE'`,
+    );
+    const asOf =
+      rows[0]?.asOf ?? (await this.query<{ now: string }>(`SELECT ${iso('UTC_TIMESTAMP()')} AS now`))[0].now;
+    const tables = new Map<string, TableMarker>();
+    for (const row of rows) {
+      tables.set(row.TABLE_NAME, {
+        signature: row.created ?? `view ${row.definition ?? ''}`,
+        ...(row.created !== null ? { changedAt: row.created } : {}),
+        ...(row.updated !== null ? { updatedAt: row.updated } : {}),
+      });
+    }
+    return { asOf, tables };
+  }
+
+  isTransient(error: unknown): boolean {
+    return isTransientMysqlError(error);
+  }
+
+  /**
+   * Columns, keys and indexes of the tables found (all of one schema's when `wholeSchema`), four
+   * queries for all of them, plus one `LIMIT 0` each for the logical types. `strict`: a view that
+   * cannot be read fails (else its columns keep the fallback type, so one broken view does not fail
+   * a whole database's scan).
+   */
+  private async describeRows(
+    tables: TableRow[],
+    { strict, wholeSchema }: { strict: boolean; wholeSchema: boolean },
+  ): Promise<TableSchema[]> {
+    if (tables.length === 0) return [];
     const { mariadb } = await this.session();
+    const schemas = [...new Set(tables.map((t) => t.TABLE_SCHEMA))];
+    const inSchemas = `IN (${schemas.map((s) => escape(s)).join(', ')})`;
+    const inNames = wholeSchema ? undefined : `IN (${tables.map((t) => escape(t.TABLE_NAME)).join(', ')})`;
+    const where = (alias: string) =>
+      `${alias}TABLE_SCHEMA ${inSchemas}${inNames ? ` AND ${alias}TABLE_NAME ${inNames}` : ''}`;
+    const key = (schema: string, table: string) => `${schema}\u0000${table}`;
     const [columns, fields, indexes, foreignKeys] = await Promise.all([
-      this.query<ColumnRow>(
-        `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, DATETIME_PRECISION, COLUMN_COMMENT
-          FROM information_schema.COLUMNS WHERE ${where} ORDER BY ORDINAL_POSITION`,
+      this.query<ColumnRow & { TABLE_SCHEMA: string }>(
+        `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
+            DATETIME_PRECISION, COLUMN_COMMENT
+          FROM information_schema.COLUMNS WHERE ${where('')} ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
       ),
-      this.fields(`SELECT * FROM ${quoteTableName(name)} LIMIT 0`),
-      this.query<IndexRow>(
-        `SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS
-          WHERE ${where} ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`,
+      Promise.all(
+        tables.map((t) =>
+          this.fields(
+            `SELECT * FROM ${quoteIdent(t.TABLE_SCHEMA)}.${quoteIdent(t.TABLE_NAME)} LIMIT 0`,
+          ).catch((error: unknown) => {
+            if (strict || isTransientMysqlError(error)) throw error;
+            return [];
+          }),
+        ),
       ),
-      this.query<ForeignKeyRow>(
-        `SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME,
-            k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+      this.query<IndexRow & { TABLE_SCHEMA: string }>(
+        `SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS
+          WHERE ${where('')} ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`,
+      ),
+      this.query<ForeignKeyRow & { TABLE_SCHEMA: string }>(
+        `SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,
+            k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
           FROM information_schema.KEY_COLUMN_USAGE k
             JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA
               AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-          WHERE ${whereIn('k.')} AND k.REFERENCED_TABLE_NAME IS NOT NULL
-          ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
+          WHERE ${where('k.')} AND k.REFERENCED_TABLE_NAME IS NOT NULL
+          ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
       ),
     ]);
-    const metas = new Map(fields.map((f) => [f.name, metaFromField(f)]));
-    const indexGroups = groupBy(indexes, (r) => r.INDEX_NAME);
+    const group = <R extends OfTable & { TABLE_SCHEMA: string }>(rows: R[]) =>
+      groupBy(rows, (r) => key(r.TABLE_SCHEMA, r.TABLE_NAME));
+    const columnsOf = group(columns);
+    const indexesOf = group(indexes);
+    const foreignKeysOf = group(foreignKeys);
+    return tables.map((found, i) => {
+      const at = key(found.TABLE_SCHEMA, found.TABLE_NAME);
+      const metas = new Map(fields[i].map((f) => [f.name, metaFromField(f)]));
+      return this.tableSchema(
+        found,
+        (columnsOf.get(at) ?? []).map((row) => this.columnInfo(row, metas.get(row.COLUMN_NAME), mariadb)),
+        indexesOf.get(at) ?? [],
+        foreignKeysOf.get(at) ?? [],
+      );
+    });
+  }
+
+  private tableSchema(
+    found: TableRow,
+    columns: ColumnInfo[],
+    indexes: IndexRow[],
+    foreignKeys: ForeignKeyRow[],
+  ): TableSchema {
+    const indexGroups = [...groupBy(indexes, (r) => r.INDEX_NAME).values()];
     const primary = indexGroups.find((g) => g[0].INDEX_NAME === 'PRIMARY');
     return {
       table: tableInfo(found),
-      columns: columns.map((row) => this.columnInfo(row, metas.get(row.COLUMN_NAME), mariadb)),
+      columns,
       primaryKey: primary?.map((r) => r.COLUMN_NAME ?? '') ?? [],
       // A functional index (MySQL 8) has no column name: no column list to give.
       indexes: indexGroups
@@ -172,7 +287,7 @@ export class MysqlIntrospector implements Introspector {
           columns: g.map((r) => r.COLUMN_NAME ?? ''),
           unique: Number(g[0].NON_UNIQUE) === 0,
         })),
-      foreignKeys: groupBy(foreignKeys, (r) => r.CONSTRAINT_NAME).map((g): ForeignKeyInfo => {
+      foreignKeys: [...groupBy(foreignKeys, (r) => r.CONSTRAINT_NAME).values()].map((g): ForeignKeyInfo => {
         const onDelete = ruleOf(g[0].DELETE_RULE);
         const onUpdate = ruleOf(g[0].UPDATE_RULE);
         return {

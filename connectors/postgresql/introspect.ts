@@ -8,9 +8,10 @@ import {
   type IndexInfo,
   type Introspector,
   type TableInfo,
+  type TableMarkers,
   type TableSchema,
 } from '../shared/sql/introspection';
-import { connectPostgres, describeTarget, pgErrorMessage } from './connection';
+import { connectPostgres, describeTarget, isTransientPgError, pgErrorMessage } from './connection';
 import { quoteQualifiedName } from './identifiers';
 import { logicalFromPg } from './types';
 
@@ -38,8 +39,8 @@ const TABLES_SQL = `SELECT n.nspname AS schema, c.relname AS name, c.relkind AS 
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND NOT c.relispartition`;
 
-/** Columns of one relation; a domain's logical type is its base type's. */
-const COLUMNS_SQL = `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS native_type,
+/** Columns of the relations `$1` (an oid array); a domain's logical type is its base type's. */
+const COLUMNS_SQL = `SELECT a.attrelid AS relid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS native_type,
     CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END AS type_name,
     NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default_expr,
     a.attidentity <> '' AS identity, a.attgenerated <> '' AS generated,
@@ -47,20 +48,20 @@ const COLUMNS_SQL = `SELECT a.attname AS name, format_type(a.atttypid, a.atttypm
   FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
     LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-  WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped
-  ORDER BY a.attnum`;
+  WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+  ORDER BY a.attrelid, a.attnum`;
 
 /** Key columns of each index (INCLUDE columns left out); expression and partial indexes marked. */
-const INDEXES_SQL = `SELECT i.relname AS name, x.indisprimary AS primary, x.indisunique AS unique,
+const INDEXES_SQL = `SELECT x.indrelid AS relid, i.relname AS name, x.indisprimary AS primary, x.indisunique AS unique,
     x.indexprs IS NULL AND x.indpred IS NULL AS plain,
     to_json(array(SELECT a.attname FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
       JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
       WHERE k.ord <= x.indnkeyatts ORDER BY k.ord)) AS columns
   FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-  WHERE x.indrelid = $1::oid
-  ORDER BY i.relname`;
+  WHERE x.indrelid = ANY($1::oid[])
+  ORDER BY x.indrelid, i.relname`;
 
-const FOREIGN_KEYS_SQL = `SELECT c.conname AS name,
+const FOREIGN_KEYS_SQL = `SELECT c.conrelid AS relid, c.conname AS name,
     to_json(array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord)) AS columns,
     rn.nspname AS ref_schema, rc.relname AS ref_table,
@@ -68,8 +69,29 @@ const FOREIGN_KEYS_SQL = `SELECT c.conname AS name,
       JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.ord)) AS ref_columns,
     c.confdeltype AS on_delete, c.confupdtype AS on_update
   FROM pg_constraint c JOIN pg_class rc ON rc.oid = c.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-  WHERE c.conrelid = $1::oid AND c.contype = 'f'
-  ORDER BY c.conname`;
+  WHERE c.conrelid = ANY($1::oid[]) AND c.contype = 'f'
+  ORDER BY c.conrelid, c.conname`;
+
+/**
+ * A hash per relation of a schema over what a scan reads of it (columns with types, nullability,
+ * defaults and comments; the table's comment, indexes and foreign keys), computed in the server:
+ * equal hashes, nothing to read again. PostgreSQL keeps no time of a table's last DDL.
+ */
+const SIGNATURES_SQL = `SELECT c.relname AS name, md5(concat_ws('|', c.relkind,
+    quote_nullable(obj_description(c.oid, 'pg_class')),
+    (SELECT string_agg(concat_ws(':', quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
+        a.attnotnull, a.attidentity, a.attgenerated, quote_nullable(pg_get_expr(d.adbin, d.adrelid)),
+        quote_nullable(ds.description)), ',' ORDER BY a.attnum)
+      FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass
+          AND ds.objsubid = a.attnum
+      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+    (SELECT string_agg(pg_get_indexdef(x.indexrelid), ',' ORDER BY x.indexrelid)
+      FROM pg_index x WHERE x.indrelid = c.oid),
+    (SELECT string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid), ',' ORDER BY k.conname)
+      FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype IN ('f', 'p', 'u')))) AS signature
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND NOT c.relispartition AND n.nspname = $1`;
 
 interface TableRow {
   schema: string;
@@ -80,7 +102,12 @@ interface TableRow {
   oid: string;
 }
 
-interface ColumnRow {
+/** Rows of the catalog-wide queries say which relation they belong to. */
+interface OfRelation {
+  relid: string | number;
+}
+
+interface ColumnRow extends OfRelation {
   name: string;
   native_type: string;
   type_name: string;
@@ -92,7 +119,7 @@ interface ColumnRow {
   typmod: number;
 }
 
-interface IndexRow {
+interface IndexRow extends OfRelation {
   name: string;
   primary: boolean;
   unique: boolean;
@@ -100,7 +127,7 @@ interface IndexRow {
   columns: string[];
 }
 
-interface ForeignKeyRow {
+interface ForeignKeyRow extends OfRelation {
   name: string;
   columns: string[];
   ref_schema: string;
@@ -111,6 +138,18 @@ interface ForeignKeyRow {
 }
 
 const TEMPORAL = new Set(['time', 'timestamp', 'timestamptz']);
+
+/** Rows by the relation they belong to. */
+function byRelation<R extends OfRelation>(rows: R[]): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
+  for (const row of rows) {
+    const key = String(row.relid);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
 
 function tableInfo(row: TableRow): TableInfo {
   const kind = KINDS[row.kind] ?? 'table';
@@ -161,7 +200,7 @@ function foreignKeyInfo(row: ForeignKeyRow): ForeignKeyInfo {
 /**
  * PostgreSQL's catalog, read from pg_catalog (information_schema hides what the user may not
  * use, and is slower). "Databases" are the schemas of the connection's database. Four queries
- * describe a table, however many columns it has.
+ * describe a table, however many columns it has, and four a whole schema (`describeTables`).
  */
 export class PostgresIntrospector implements Introspector {
   readonly databaseTerm = 'schemas';
@@ -194,24 +233,56 @@ export class PostgresIntrospector implements Introspector {
     ]);
     if (!found)
       throw new Error(`table "${name}" not found in PostgreSQL at ${describeTarget(this.connection)}`);
-    const columns = await this.query<ColumnRow>(COLUMNS_SQL, [found.oid]);
-    const indexes = await this.query<IndexRow>(INDEXES_SQL, [found.oid]);
-    const foreignKeys = await this.query<ForeignKeyRow>(FOREIGN_KEYS_SQL, [found.oid]);
-    const primary = indexes.find((i) => i.primary);
-    return {
-      table: tableInfo(found),
-      columns: columns.map(columnInfo),
-      primaryKey: primary?.columns ?? [],
-      indexes: indexes
-        .filter((i) => !i.primary && i.plain)
-        .map((i): IndexInfo => ({ name: i.name, columns: i.columns, unique: i.unique })),
-      foreignKeys: foreignKeys.map(foreignKeyInfo),
-    };
+    const [schema] = await this.describeRows([found]);
+    return schema;
+  }
+
+  async describeTables(schema: string, names?: string[]): Promise<TableSchema[]> {
+    const found = await this.query<TableRow>(
+      `${TABLES_SQL} AND n.nspname = $1${names ? ' AND c.relname = ANY($2::text[])' : ''} ORDER BY 2`,
+      names ? [schema, names] : [schema],
+    );
+    return this.describeRows(found);
+  }
+
+  async tableMarkers(schema: string): Promise<TableMarkers> {
+    const rows = await this.query<{ name: string; signature: string }>(SIGNATURES_SQL, [schema]);
+    return { tables: new Map(rows.map((r) => [r.name, { signature: r.signature }])) };
+  }
+
+  isTransient(error: unknown): boolean {
+    return isTransientPgError(error);
+  }
+
+  /** Columns, keys and indexes of the tables, three queries however many tables. */
+  private async describeRows(tables: TableRow[]): Promise<TableSchema[]> {
+    if (tables.length === 0) return [];
+    const oids = tables.map((t) => t.oid);
+    const columns = byRelation(await this.query<ColumnRow>(COLUMNS_SQL, [oids]));
+    const indexes = byRelation(await this.query<IndexRow>(INDEXES_SQL, [oids]));
+    const foreignKeys = byRelation(await this.query<ForeignKeyRow>(FOREIGN_KEYS_SQL, [oids]));
+    return tables.map((found) => {
+      const oid = String(found.oid);
+      const tableIndexes = indexes.get(oid) ?? [];
+      const primary = tableIndexes.find((i) => i.primary);
+      return {
+        table: tableInfo(found),
+        columns: (columns.get(oid) ?? []).map(columnInfo),
+        primaryKey: primary?.columns ?? [],
+        indexes: tableIndexes
+          .filter((i) => !i.primary && i.plain)
+          .map((i): IndexInfo => ({ name: i.name, columns: i.columns, unique: i.unique })),
+        foreignKeys: (foreignKeys.get(oid) ?? []).map(foreignKeyInfo),
+      };
+    });
   }
 
   async serverVersion(): Promise<string> {
-    const [row] = await this.query<{ version: string }>('SELECT version() AS version');
-    return row.version;
+    // server_version is the short form (`15.20 (Debian 15.20-0+deb12u1)`); version() adds the build.
+    const [row] = await this.query<{ version: string }>(
+      "SELECT current_setting('server_version') AS version",
+    );
+    return `PostgreSQL ${row.version}`;
   }
 
   async close(): Promise<void> {

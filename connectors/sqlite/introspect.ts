@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
   sizeOf,
@@ -6,6 +7,7 @@ import {
   type IndexInfo,
   type Introspector,
   type TableInfo,
+  type TableMarkers,
   type TableSchema,
 } from '../shared/sql/introspection';
 import { openReadOnly } from './reader';
@@ -139,6 +141,35 @@ export class SqliteIntrospector implements Introspector {
       primaryKey,
       indexes,
       foreignKeys: groupBy(foreignKeyRows, (r) => r.id).map((g) => this.foreignKeyInfo(table, g)),
+    };
+  }
+
+  async describeTables(database: string, names?: string[]): Promise<TableSchema[]> {
+    const wanted = names && new Set(names);
+    const tables = (await this.listTables(database)).filter((t) => !wanted || wanted.has(t.name));
+    // Local and in-process: describing one table at a time costs no round trips.
+    return Promise.all(tables.map((t) => this.describeTable(t.name)));
+  }
+
+  /** A hash per table of its own and its indexes' CREATE statements, as sqlite_master keeps them. */
+  async tableMarkers(database: string): Promise<TableMarkers> {
+    if (database !== 'main')
+      throw new Error(`SQLite database ${this.file} has no database "${database}" (only "main")`);
+    const rows = this.open()
+      .prepare(
+        `SELECT m.name, m.type, m.sql, (SELECT group_concat(i.sql, ';') FROM
+            (SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = m.name ORDER BY name) i) AS indexes
+          FROM sqlite_master m WHERE m.type IN ('table', 'view') AND ${USER_OBJECT}`,
+      )
+      .all() as (MasterRow & { indexes: string | null })[];
+    const hash = (text: string) => createHash('md5').update(text).digest('hex');
+    return {
+      tables: new Map(
+        rows.map((r) => [
+          r.name,
+          { signature: hash(`${r.type}\u0000${r.sql ?? ''}\u0000${r.indexes ?? ''}`) },
+        ]),
+      ),
     };
   }
 

@@ -57,11 +57,107 @@ export interface DatasourcesTable {
   updated_at: string;
 }
 
+/** A database (MySQL) or schema (PostgreSQL) of a saved connection, as catalog scans found it. */
+export interface CatalogDatabasesTable {
+  id: string;
+  datasource_id: string;
+  name: string;
+  /** The server's clock when the last scan read its tables' change markers (see `TableMarkers.asOf`). */
+  markers_as_of: string | null;
+  first_seen_at: string;
+  last_scanned_at: string;
+  /** When a scan no longer found it. */
+  removed_at: string | null;
+}
+
+/** A table or view in the catalog; indexes, foreign keys and primary key as JSON text. */
+export interface CatalogTablesTable {
+  id: string;
+  database_id: string;
+  /** The schema (database) the connector qualifies its name with; null where names are bare (SQLite). */
+  schema_name: string | null;
+  name: string;
+  kind: 'table' | 'view';
+  /** BIGINT: PostgreSQL drivers may return it as a string, so the repository converts. */
+  row_estimate: number | null;
+  comment: string | null;
+  /** The database's change marker when last read (see `TableMarker.signature`). */
+  signature: string | null;
+  /** Hash of the described structure; null until a level-3 scan described it. */
+  structure_hash: string | null;
+  /** When the database says its structure / data last changed, where it says. */
+  source_changed_at: string | null;
+  source_updated_at: string | null;
+  /** JSON arrays: column names; `IndexInfo[]`; `ForeignKeyInfo[]`. */
+  primary_key: string | null;
+  indexes: string | null;
+  foreign_keys: string | null;
+  first_seen_at: string;
+  /** Last time a scan listed it (level 2). */
+  last_scanned_at: string;
+  /** Last time a scan read its columns and keys (level 3). */
+  described_at: string | null;
+  removed_at: string | null;
+}
+
+/** A column of a catalog table. Booleans are 0/1 integers (SQLite has no boolean). */
+export interface CatalogColumnsTable {
+  table_id: string;
+  name: string;
+  ordinal: number;
+  native_type: string;
+  logical_type: string;
+  nullable: number;
+  default_value: string | null;
+  comment: string | null;
+  /** 1-based place in the primary key; null when not part of it. */
+  primary_key_position: number | null;
+  generated: Generated<number>;
+  auto_increment: Generated<number>;
+  length: number | null;
+  precision: number | null;
+  scale: number | null;
+}
+
+/** One catalog scan of a saved connection (see `catalog-repo.ts`). */
+export interface ScanLogsTable {
+  id: string;
+  datasource_id: string;
+  triggered_by: 'manual' | 'saved' | 'schedule';
+  mode: 'full' | 'incremental';
+  level: number;
+  status: 'running' | 'completed' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  /** Tables found, once listed; `tables_done` of them handled, `tables_read` of those described. */
+  tables_total: number | null;
+  tables_done: Generated<number>;
+  tables_read: Generated<number>;
+  /** Attempts made (1 + retries after transient errors). */
+  attempts: Generated<number>;
+  error: string | null;
+  /** What changed (`ScanChanges`), as JSON text. */
+  summary: string | null;
+}
+
+/** A saved connection's scan schedule. */
+export interface CatalogSettingsTable {
+  datasource_id: string;
+  /** Minutes between scheduled scans; null: no schedule. */
+  scan_interval_minutes: number | null;
+  updated_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   executions: ExecutionsTable;
   watermarks: WatermarksTable;
   datasources: DatasourcesTable;
+  catalog_databases: CatalogDatabasesTable;
+  catalog_tables: CatalogTablesTable;
+  catalog_columns: CatalogColumnsTable;
+  scan_logs: ScanLogsTable;
+  catalog_settings: CatalogSettingsTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

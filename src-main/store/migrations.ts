@@ -87,11 +87,114 @@ const datasources: Migration = {
   },
 };
 
+/**
+ * The metadata catalog of saved connections: their databases (schemas), tables and columns as
+ * the last scan found them, each scan's log, and each connection's scan schedule. Indexes, foreign
+ * keys and the primary key sit on the table row as JSON text: they are always read whole with the
+ * table's detail and never searched or joined one by one, so tables of their own would only add
+ * rows to write per scan. Rows a scan no longer finds are kept with `removed_at`.
+ */
+const catalog: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('catalog_databases')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('datasource_id', 'text', (c) => c.notNull().references('datasources.id').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('markers_as_of', 'text')
+      .addColumn('first_seen_at', 'text', (c) => c.notNull())
+      .addColumn('last_scanned_at', 'text', (c) => c.notNull())
+      .addColumn('removed_at', 'text')
+      .addUniqueConstraint('catalog_databases_datasource_name', ['datasource_id', 'name'])
+      .execute();
+    await db.schema
+      .createTable('catalog_tables')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('database_id', 'text', (c) =>
+        c.notNull().references('catalog_databases.id').onDelete('cascade'),
+      )
+      .addColumn('schema_name', 'text')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('row_estimate', 'bigint')
+      .addColumn('comment', 'text')
+      .addColumn('signature', 'text')
+      .addColumn('structure_hash', 'text')
+      .addColumn('source_changed_at', 'text')
+      .addColumn('source_updated_at', 'text')
+      .addColumn('primary_key', 'text')
+      .addColumn('indexes', 'text')
+      .addColumn('foreign_keys', 'text')
+      .addColumn('first_seen_at', 'text', (c) => c.notNull())
+      .addColumn('last_scanned_at', 'text', (c) => c.notNull())
+      .addColumn('described_at', 'text')
+      .addColumn('removed_at', 'text')
+      .addUniqueConstraint('catalog_tables_database_name', ['database_id', 'name'])
+      .execute();
+    await db.schema
+      .createTable('catalog_columns')
+      .addColumn('table_id', 'text', (c) => c.notNull().references('catalog_tables.id').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('ordinal', 'integer', (c) => c.notNull())
+      .addColumn('native_type', 'text', (c) => c.notNull())
+      .addColumn('logical_type', 'text', (c) => c.notNull())
+      .addColumn('nullable', 'integer', (c) => c.notNull())
+      .addColumn('default_value', 'text')
+      .addColumn('comment', 'text')
+      .addColumn('primary_key_position', 'integer')
+      .addColumn('generated', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('auto_increment', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('length', 'integer')
+      .addColumn('precision', 'integer')
+      .addColumn('scale', 'integer')
+      .addPrimaryKeyConstraint('catalog_columns_pk', ['table_id', 'name'])
+      .execute();
+    await db.schema
+      .createTable('scan_logs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('datasource_id', 'text', (c) => c.notNull().references('datasources.id').onDelete('cascade'))
+      .addColumn('triggered_by', 'text', (c) => c.notNull())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      .addColumn('level', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('finished_at', 'text')
+      .addColumn('tables_total', 'integer')
+      .addColumn('tables_done', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('tables_read', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('error', 'text')
+      .addColumn('summary', 'text')
+      .execute();
+    await db.schema
+      .createIndex('scan_logs_datasource_started')
+      .on('scan_logs')
+      .columns(['datasource_id', 'started_at'])
+      .execute();
+    await db.schema
+      .createTable('catalog_settings')
+      .addColumn('datasource_id', 'text', (c) =>
+        c.primaryKey().references('datasources.id').onDelete('cascade'),
+      )
+      .addColumn('scan_interval_minutes', 'integer')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('catalog_settings').execute();
+    await db.schema.dropTable('scan_logs').execute();
+    await db.schema.dropTable('catalog_columns').execute();
+    await db.schema.dropTable('catalog_tables').execute();
+    await db.schema.dropTable('catalog_databases').execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '001_jobs_executions': jobsExecutions,
   '002_watermarks': watermarks,
   '003_datasources': datasources,
+  '004_catalog': catalog,
 };
 
 /** Hands Kysely's Migrator the list above. */

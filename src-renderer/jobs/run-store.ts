@@ -19,7 +19,7 @@ interface RunState {
 }
 
 function applyEvent(runs: Record<string, LiveRun>, event: StudioEvent): Record<string, LiveRun> {
-  if (event.type === 'log_entry') return runs;
+  if (event.type !== 'job_status' && event.type !== 'job_progress') return runs;
   const previous = runs[event.job_id];
   const same = previous?.execution_id === event.execution_id ? previous : undefined;
   if (event.type === 'job_status') {

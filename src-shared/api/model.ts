@@ -131,4 +131,15 @@ export type StudioEvent =
       level: LogLevel;
       message: string;
       time: string;
+    }
+  | {
+      /** A catalog scan of a saved connection started, progressed, retried or ended. */
+      type: 'catalog_scan';
+      connection_id: string;
+      scan_id: string;
+      status: 'running' | 'completed' | 'failed';
+      tables_done: number;
+      tables_total: number | null;
+      attempts: number;
+      error: string | null;
     };

@@ -65,6 +65,26 @@ export interface TableSchema {
   foreignKeys: ForeignKeyInfo[];
 }
 
+/** What a database tells about one table's last changes, for incremental catalog scans. */
+export interface TableMarker {
+  /** Changes whenever the table's structure may have changed: a hash of its catalog rows, or MySQL's CREATE_TIME. */
+  signature: string;
+  /** When the database says the structure last changed (ISO 8601, server clock, whole seconds); absent where it does not say. */
+  changedAt?: string;
+  /** When the database says the data last changed (MySQL's UPDATE_TIME); absent where it does not say. */
+  updatedAt?: string;
+}
+
+/** The markers of every table and view of one database / schema, by table name. */
+export interface TableMarkers {
+  /**
+   * The server's clock when the markers were read, in `changedAt`'s format: a table whose
+   * `changedAt` is not before the previous read's `asOf` may have changed within that second.
+   */
+  asOf?: string;
+  tables: Map<string, TableMarker>;
+}
+
 /** Reads a database's catalog. Opens its connection on first use; `close()` releases it. */
 export interface Introspector {
   /** What `listDatabases` lists, for messages: MySQL's databases, PostgreSQL's schemas. */
@@ -77,6 +97,15 @@ export interface Introspector {
   listTables(database?: string): Promise<TableInfo[]>;
   /** One table or view, `name` or `schema.name`; an error names the table when it does not exist. */
   describeTable(name: string): Promise<TableSchema>;
+  /**
+   * Every table and view of one database / schema (or only `names` of them; unknown names are
+   * left out), described in a few catalog-wide queries rather than a few per table: for catalog scans.
+   */
+  describeTables?(database: string, names?: string[]): Promise<TableSchema[]>;
+  /** Per-table change markers of one database / schema, cheaper than describing (incremental catalog scans). */
+  tableMarkers?(database: string): Promise<TableMarkers>;
+  /** True for a failure worth trying again later (connection refused or lost, too many connections). */
+  isTransient?(error: unknown): boolean;
   close(): Promise<void>;
 }
 
