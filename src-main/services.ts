@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import pino, { type Logger as PinoLogger } from 'pino';
 import type { Registry } from './engine/registry';
 import { defaultRegistry } from './default-registry';
+import { createCatalogService } from './catalog/catalog-service';
 import { createConnectionService } from './connections/connection-service';
+import { createDiffService } from './diff/diff-service';
 import { headlessSecretBox, type SecretBox } from './connections/secret-box';
 import { createJobService } from './jobs/job-service';
+import { createPreviewService } from './preview/preview-service';
 import type { RunLauncher } from './jobs/run-launcher';
 import { openStore } from './store/open-store';
 import type { StudioApi } from '../src-shared/api/contract';
@@ -83,6 +86,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       secrets: options.secretBox ?? headlessSecretBox(options.dataDir),
       baseDir: options.dataDir,
     });
+    const catalog = await createCatalogService({ db: store.db, connections, logger });
     const jobs = await createJobService({
       db: store.db,
       registry,
@@ -94,13 +98,35 @@ export async function createServices(options: ServicesOptions): Promise<Services
       ...(options.persistIntervalMs !== undefined ? { persistIntervalMs: options.persistIntervalMs } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });
+    const preview = createPreviewService({
+      db: store.db,
+      registry,
+      connections,
+      dataDir: options.dataDir,
+      examplesDir: options.examplesDir,
+    });
+    const diff = createDiffService({
+      db: store.db,
+      registry,
+      connections: connections.resolver,
+      dataDir: options.dataDir,
+      examplesDir: options.examplesDir,
+    });
     logger.info({ data_dir: options.dataDir }, 'services started');
     let closed: Promise<void> | undefined;
     return {
-      api: { ...jobs.api, ...connections.api },
-      onEvent: jobs.onEvent,
+      api: { ...jobs.api, ...connections.api, ...preview.api, ...catalog.api, ...diff.api },
+      onEvent(listener) {
+        const fromJobs = jobs.onEvent(listener);
+        const fromCatalog = catalog.onEvent(listener);
+        return () => {
+          fromJobs();
+          fromCatalog();
+        };
+      },
       close() {
         closed ??= (async () => {
+          await catalog.close();
           await jobs.close();
           await store.close();
           logger.info('services closed');

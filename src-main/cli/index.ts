@@ -101,6 +101,29 @@ program
   );
 
 program
+  .command('diff')
+  .description(
+    'compare the columns a pipeline writes with its target table, and generate the DDL that fits it (exit 0 ok, 1 the run would fail, 2 invalid config, 3 error)',
+  )
+  .argument('<file>', 'pipeline YAML file')
+  .option('--json', 'machine-readable output')
+  .option('--ddl', 'print the DDL that creates or fits the target, as a script')
+  .option(
+    '--apply',
+    'run that DDL on the target (one transaction where the database allows), then compare again',
+  )
+  .option('--set <key=value>', 'override a config value (repeatable)', setOption)
+  .action(
+    async (
+      file: string,
+      options: { json?: boolean; ddl?: boolean; apply?: boolean; set?: Record<string, string> },
+    ) => {
+      const { diffCommand } = await import('./diff-command');
+      process.exitCode = await diffCommand(file, options);
+    },
+  );
+
+program
   .command('serve')
   .description('serve the studio and its HTTP + WebSocket API')
   .option('--port <n>', 'port to listen on', portNumber, 8080)

@@ -26,6 +26,7 @@ import {
   type SavedConnectionKind,
 } from './connection-types';
 import type { SecretBox } from './secret-box';
+import { withoutSecrets } from './secret-text';
 
 export type ConnectionApi = Pick<
   StudioApi,
@@ -65,15 +66,6 @@ function refsOfYaml(yaml: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** A driver's message with every secret value cut out, in case a driver ever echoes one. */
-function withoutSecrets(message: string, secrets: Record<string, unknown>): string {
-  let text = message;
-  for (const value of Object.values(secrets)) {
-    if (typeof value === 'string' && value.length >= 3) text = text.split(value).join('********');
-  }
-  return text;
 }
 
 /** Saved connections: CRUD, tests, and resolution of `connection: { ref }`, with secrets sealed at rest. */
@@ -194,7 +186,11 @@ export function createConnectionService(options: ConnectionServiceOptions): Conn
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, message: withoutSecrets(message, secretValues), duration_ms: Date.now() - started };
+      return {
+        ok: false,
+        message: withoutSecrets(message, Object.values(secretValues)),
+        duration_ms: Date.now() - started,
+      };
     } finally {
       controller.abort();
       await introspector?.close().catch(() => undefined);

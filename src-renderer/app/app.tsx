@@ -1,12 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Redirect, Route, Router, Switch, useRoute } from 'wouter';
-import { useHashLocation } from 'wouter/use-hash-location';
 import { LANGUAGES, isLanguageCode } from '../../src-shared/i18n/messages';
+import { CatalogPage } from '../catalog/catalog-page';
 import { ConnectionsPage } from '../connections/connections-page';
 import { JobPage } from '../jobs/job-page';
 import { Notifications } from './notifications';
 import { JobsPage } from '../jobs/jobs-page';
 import { PluginsPage } from '../plugins/plugins-page';
+import { useHashRoute } from './hash-location';
+import { PreviewPage } from '../preview/preview-page';
 import { changeLanguage } from './i18n';
 
 function NavItem({
@@ -54,7 +56,7 @@ function LanguageSwitch() {
 export function App() {
   const { t } = useTranslation();
   return (
-    <Router hook={useHashLocation}>
+    <Router hook={useHashRoute}>
       <div className="app">
         <header className="app-header">
           <div className="brand">
@@ -73,6 +75,8 @@ export function App() {
             label={t('nav.connections')}
             testId="nav-connections"
           />
+          <NavItem href="/preview" match="/preview" label={t('nav.preview')} testId="nav-preview" />
+          <NavItem href="/catalog" match="/catalog" label={t('nav.catalog')} testId="nav-catalog" />
           <NavItem href="/plugins" match="/plugins" label={t('nav.plugins')} testId="nav-plugins" />
         </nav>
         <main className="app-main">
@@ -80,6 +84,8 @@ export function App() {
             <Route path="/jobs" component={JobsPage} />
             <Route path="/jobs/:id">{(params) => <JobPage key={params.id} id={params.id} />}</Route>
             <Route path="/connections" component={ConnectionsPage} />
+            <Route path="/preview" component={PreviewPage} />
+            <Route path="/catalog" component={CatalogPage} />
             <Route path="/plugins" component={PluginsPage} />
             <Route>
               <Redirect to="/jobs" replace />

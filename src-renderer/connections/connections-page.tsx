@@ -6,6 +6,7 @@ import { errorText, type ErrorText } from '../api/error-text';
 import { formatDateTime } from '../app/format';
 import { useAsync } from '../app/use-async';
 import { ErrorBanner, Modal } from '../app/widgets';
+import { ScanStatus } from '../catalog/scan-status';
 import { ConnectionDialog, TestResult } from './connection-dialog';
 
 /** Where a connection points, in one line: `host:port/database` or a file path. */
@@ -80,6 +81,7 @@ export function ConnectionsPage() {
               <th>{t('connections.name')}</th>
               <th>{t('connections.type')}</th>
               <th>{t('connections.target')}</th>
+              <th>{t('connections.catalog')}</th>
               <th className="col-time">{t('connections.updated')}</th>
               <th className="col-actions">{t('jobs.col_actions')}</th>
             </tr>
@@ -100,6 +102,9 @@ export function ConnectionsPage() {
                   </td>
                   <td>{types.data?.find((k) => k.type === connection.type)?.title ?? connection.type}</td>
                   <td className="mono small">{connectionTarget(connection)}</td>
+                  <td>
+                    <ScanStatus connectionId={connection.id} />
+                  </td>
                   <td className="mono">
                     {formatDateTime(connection.updated_at, i18n.language, t('common.never'))}
                   </td>

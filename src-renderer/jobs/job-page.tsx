@@ -7,6 +7,7 @@ import { errorText, problemLine, type ErrorText } from '../api/error-text';
 import { useAsync } from '../app/use-async';
 import { ErrorBanner, StatusBadge } from '../app/widgets';
 import { FlowView } from '../designer/flow-view';
+import { SchemaDiffPanel } from '../diff/schema-diff-panel';
 import { pipelineGraphFromYaml, type PipelineGraph } from '../designer/pipeline-graph';
 import { YamlEditor } from '../yaml/yaml-editor';
 import { RunHistory } from './run-history';
@@ -197,6 +198,7 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
           <RunHistory executions={history.data ?? []} />
         </div>
       </div>
+      <SchemaDiffPanel jobId={job.id} unsaved={dirty} />
     </section>
   );
 }

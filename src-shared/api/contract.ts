@@ -1,5 +1,8 @@
 import { Type as T, type Static } from '@sinclair/typebox';
+import { catalogRoutes } from './catalog-routes';
 import { connectionRoutes } from './connection-routes';
+import { diffRoutes } from './diff-routes';
+import { previewRoutes } from './preview-routes';
 import {
   ComponentKind,
   ConfigProblem,
@@ -129,6 +132,9 @@ export const routes = {
     summary: 'Example pipelines shipped with the studio',
   }),
   ...connectionRoutes,
+  ...diffRoutes,
+  ...catalogRoutes,
+  ...previewRoutes,
 } as const;
 
 export type Routes = typeof routes;
