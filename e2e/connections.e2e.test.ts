@@ -56,7 +56,11 @@ describe('saved connections in the studio', () => {
     );
     dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-conns-'));
     [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 1440, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     page = await context.newPage();
     pageErrors = collectPageErrors(page);
     page.on('response', (response) => {
@@ -176,6 +180,30 @@ output:
       { title: '绿茶', price: '12.00' },
       { title: 'Coffee', price: '4.25' },
     ]);
+
+    // Pickers fed by the catalog: the YAML editor offers the connection's tables and columns.
+    // Pasting leaves the cursor at the end: the YAML ends where a column name goes.
+    await studio.replaceYaml(`version: 1
+output:
+  type: postgresql
+  connection: { ref: warehouse }
+  write: { table: products, create_table: true }
+input:
+  type: mysql
+  connection: { ref: shop }
+  query:
+    table: products
+    columns:
+      - id
+      - `);
+    await page.keyboard.press('Control+Space');
+    const suggestions = page.locator('.suggest-widget .monaco-list-row');
+    await suggestions.first().waitFor();
+    expect(await suggestions.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('title'), expect.stringContaining('price')]),
+    );
+    await screenshot(page, 'connections-05-column-picker');
+    await page.keyboard.press('Escape');
 
     await page.goto(`${server.url}/#/connections`);
     const warehouse = page.locator('[data-testid="connection-row"][data-connection-name="warehouse"]');

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ConfigProblem } from '../../src-shared/api/model';
+import { api } from '../api/client';
+import { registerCatalogCompletions } from './catalog-completions';
 import { monaco } from './monaco';
 
 export interface YamlEditorProps {
@@ -22,6 +24,7 @@ export function YamlEditor({ value, onChange, problems, reveal }: YamlEditorProp
 
   useEffect(() => {
     if (!host.current) return;
+    registerCatalogCompletions(api);
     const instance = monaco.editor.create(host.current, {
       value,
       language: 'yaml',
@@ -41,8 +44,10 @@ export function YamlEditor({ value, onChange, problems, reveal }: YamlEditorProp
     const subscription = instance.onDidChangeModelContent(() => onChangeRef.current(instance.getValue()));
     return () => {
       subscription.dispose();
-      instance.getModel()?.dispose();
+      // The editor first: disposing its model first leaves widgets (suggestions) touching a disposed model.
+      const model = instance.getModel();
       instance.dispose();
+      model?.dispose();
       editor.current = null;
     };
     // The editor is created once; later `value` changes are applied below without recreating it.
