@@ -181,6 +181,22 @@ output:
       { title: 'Coffee', price: '4.25' },
     ]);
 
+    // The job page previews what the job reads and its target as it is now.
+    await page.getByTestId('job-preview-output').click();
+    const grid = page.getByTestId('job-preview-grid');
+    await grid.waitFor();
+    expect(await grid.getByTestId('grid-row').count()).toBe(3);
+    expect(await grid.getByTestId('grid-column').allTextContents()).toEqual([
+      expect.stringContaining('id'),
+      expect.stringContaining('title'),
+      expect.stringContaining('price'),
+    ]);
+    expect(await grid.textContent()).toContain('绿茶');
+    await page.getByTestId('job-preview-input').click();
+    await page.locator('[data-testid="job-preview-source"]', { hasText: 'input' }).waitFor();
+    expect(await grid.getByTestId('grid-row').count()).toBe(3);
+    await screenshot(page, 'connections-04a-job-preview');
+
     // Pickers fed by the catalog: the YAML editor offers the connection's tables and columns.
     // Pasting leaves the cursor at the end: the YAML ends where a column name goes.
     await studio.replaceYaml(`version: 1

@@ -8,6 +8,7 @@ import { useAsync } from '../app/use-async';
 import { ErrorBanner, StatusBadge } from '../app/widgets';
 import { FlowView } from '../designer/flow-view';
 import { SchemaDiffPanel } from '../diff/schema-diff-panel';
+import { JobPreviewPanel } from '../preview/job-preview-panel';
 import { pipelineGraphFromYaml, type PipelineGraph } from '../designer/pipeline-graph';
 import { YamlEditor } from '../yaml/yaml-editor';
 import { RunHistory } from './run-history';
@@ -198,6 +199,7 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
           <RunHistory executions={history.data ?? []} />
         </div>
       </div>
+      <JobPreviewPanel jobId={job.id} unsaved={dirty} />
       <SchemaDiffPanel jobId={job.id} unsaved={dirty} />
     </section>
   );

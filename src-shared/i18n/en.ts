@@ -279,6 +279,9 @@ export const en = {
     stat_distinct_one: '{{count}} distinct',
     stat_distinct_other: '{{count}} distinct',
     no_rows: 'No rows.',
+    job_input: 'Input rows',
+    job_output: 'Target table',
+    job_unsaved: 'Shows the saved config: save the job to preview your changes.',
   },
   catalog: {
     title: 'Catalog',

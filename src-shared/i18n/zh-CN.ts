@@ -264,6 +264,9 @@ export const zhCN = {
     stat_distinct_one: '{{count}} 个不同值',
     stat_distinct_other: '{{count}} 个不同值',
     no_rows: '没有数据行。',
+    job_input: '输入数据',
+    job_output: '目标表',
+    job_unsaved: '预览的是已保存的配置：保存作业后才能预览修改。',
   },
   catalog: {
     title: '元数据目录',
