@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../src-main/engine/batch';
-import { FieldError } from '../../src-main/engine/component';
+import { failOnReject, FieldError } from '../../src-main/engine/component';
 import { testContext } from '../shared/test-support';
 import { filterProcessor } from './spec';
 
@@ -26,24 +26,30 @@ describe('filter processor', () => {
       [5, '12', null],
       [6, '1', 'pending'],
     ];
-    expect(bound.process(rows).map((r) => r[0])).toEqual([1, 6]);
+    expect(bound.process(rows, failOnReject).map((r) => r[0])).toEqual([1, 6]);
   });
 
   it('keeps rows unchanged (same values, same order) across batches', () => {
     const bound = bind('id % 2 = 0');
     expect(
-      bound.process([
-        [1, 'a', 'x'],
-        [2, 'b', 'y'],
-      ]),
+      bound.process(
+        [
+          [1, 'a', 'x'],
+          [2, 'b', 'y'],
+        ],
+        failOnReject,
+      ),
     ).toEqual([[2, 'b', 'y']]);
     expect(
-      bound.process([
-        [4, 'c', 'z'],
-        [3, 'd', 'w'],
-      ]),
+      bound.process(
+        [
+          [4, 'c', 'z'],
+          [3, 'd', 'w'],
+        ],
+        failOnReject,
+      ),
     ).toEqual([[4, 'c', 'z']]);
-    expect(bound.process([])).toEqual([]);
+    expect(bound.process([], failOnReject)).toEqual([]);
   });
 
   it('reports a misspelt column as a field error on condition', () => {

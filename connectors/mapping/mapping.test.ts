@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../src-main/engine/batch';
-import { FieldError } from '../../src-main/engine/component';
+import { failOnReject, FieldError } from '../../src-main/engine/component';
 import { testContext } from '../shared/test-support';
 import { mappingProcessor } from './spec';
 
@@ -37,7 +37,7 @@ describe('mapping processor', () => {
       { name: 'order_id', type: 'bigint', nativeType: 'BIGINT' },
       { name: 'customer_id', type: 'int' },
     ]);
-    expect(bound.process(rows)).toEqual([
+    expect(bound.process(rows, failOnReject)).toEqual([
       ['9.99', 1n, 10],
       ['5.00', 2n, 20],
     ]);
@@ -45,7 +45,7 @@ describe('mapping processor', () => {
 
   it('can use one source field twice', () => {
     const bound = mappingProcessor.create({ fields: { a: 'id', b: 'id' } }, ctx).bind(columns);
-    expect(bound.process(rows)).toEqual([
+    expect(bound.process(rows, failOnReject)).toEqual([
       [1n, 1n],
       [2n, 2n],
     ]);
@@ -54,7 +54,7 @@ describe('mapping processor', () => {
   it('drops the listed columns and keeps the rest in order', () => {
     const bound = mappingProcessor.create({ drop: ['secret', 'user_id'] }, ctx).bind(columns);
     expect(bound.columns.map((c) => c.name)).toEqual(['id', 'price']);
-    expect(bound.process(rows)).toEqual([
+    expect(bound.process(rows, failOnReject)).toEqual([
       [1n, '9.99'],
       [2n, '5.00'],
     ]);

@@ -79,11 +79,33 @@ export interface Input {
   close?(): Promise<void>;
 }
 
+/** What a processor is handed with each batch. */
+export interface ProcessContext {
+  /**
+   * Hands over a row the processor could not process (a bad cast, bad JSON, a function error):
+   * the runtime applies the processor's `on_error` (fail the run, skip the row, or dead-letter it
+   * with the error and the processor's path). The processor leaves the row out of what it returns.
+   */
+  reject(row: Row, error: unknown): void;
+}
+
+/** A context whose `reject` throws the row's error: `on_error: fail`, and tests. */
+export const failOnReject: ProcessContext = {
+  reject(_row, error) {
+    throw error;
+  },
+};
+
 /** A processor compiled against one input shape. */
 export interface BoundProcessor {
   /** Columns of the rows `process` returns. */
   columns: Column[];
-  process(rows: Row[]): Row[];
+  process(rows: Row[], ctx: ProcessContext): Row[];
+  /**
+   * For processors that hold rows back (aggregate, windows, merge): called once when the lane's
+   * input ended, returning the rows still held.
+   */
+  flush?(ctx: ProcessContext): Row[];
 }
 
 export interface Processor {

@@ -2,6 +2,7 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Batch, Checkpoint, Column, Row } from './batch';
 import { Channel } from './channel';
 import {
+  failOnReject,
   FieldError,
   silentLogger,
   type BoundProcessor,
@@ -136,7 +137,7 @@ function applyChain(chain: BoundChain, rows: Row[]): Row[] {
   for (const { path, bound } of chain.steps) {
     if (current.length === 0) break;
     try {
-      current = bound.process(current);
+      current = bound.process(current, failOnReject);
     } catch (error) {
       throw atStage(path, error);
     }
