@@ -1,39 +1,71 @@
 import type { Column, Row } from '../batch';
 import { closestNames } from '../similar';
-import { ExpressionError } from './expression-error';
-import { FUNCTIONS, type CompiledArg, type Evaluate, type ValueType } from './functions';
+import { arithmetic, ARITHMETIC, negate, type ArithmeticOperator } from './arithmetic';
+import { cast } from './casts';
+import { between, comparison, COMPARISONS, equality, inList, type ComparisonOperator } from './compare';
+import * as decimal from './decimal';
+import { ConstantError, ExpressionError } from './expression-error';
+import { argumentError, unifiedEvaluators, unifyTypes, type ArgKind, type Call } from './function-kit';
+import { FUNCTIONS } from './functions';
+import { jsonPath } from './functions-misc';
+import { regexpOperator } from './functions-text';
+import { intervalArithmetic } from './functions-time';
 import { compileLike } from './like';
-import { parseExpression, positionOf, type ExprNode } from './parse';
-import { compareValues, isNull, toBool, toDate, toNumber, toText } from './values';
+import { and, is, not, or, xor } from './logic';
+import {
+  constant,
+  folded,
+  isNumeric,
+  isTemporal,
+  isTrueOf,
+  textOf,
+  type Evaluate,
+  type Node,
+  type ValueType,
+} from './node';
+import {
+  CAST_BASE,
+  LITERAL_MARK,
+  parseExpression,
+  type CastType,
+  type ExprNode,
+  type Literal,
+  type ParsedExpression,
+} from './parse';
+import { INTERVAL_UNITS, timeZone, type IntervalUnit } from './time';
+import { isNull, isNumericText, toBool, toDate, toText } from './values';
 
-export { ExpressionError } from './expression-error';
-export type { Evaluate, ValueType } from './functions';
+export { EvaluationError, ExpressionError } from './expression-error';
+export type { Evaluate, ValueType } from './node';
 
 /**
  * SQL expressions over rows: filters, computed fields, branch conditions.
  *
  * An expression is parsed once (MySQL grammar, by node-sql-parser) and compiled into a tree
- * of closures that read row values by index; evaluating a row never touches the AST.
+ * of closures that read row values by index; evaluating a row never touches the AST. The
+ * closures are chosen by the columns' types when compiling: `qty > 0` on an int column is a
+ * `typeof` check and one `>`; `price * 1.1` on a decimal column is exact scaled-integer
+ * arithmetic without a float in between.
  *
- * Semantics, as people who write SQL expect:
- * - NULL propagates: arithmetic, comparisons, LIKE and most functions give NULL when an
- *   input is NULL. AND/OR/NOT use three-valued logic (`NULL AND FALSE` is FALSE). A filter
- *   keeps a row only when its condition is TRUE, so NULL drops the row.
- * - Comparisons are numeric when either side is a number or a column declared numeric
- *   (int, bigint, float, decimal), also when the other side is numeric text (`'10' > 9`):
- *   CSV values and decimals arrive as strings. Timestamps compare in time, also against
- *   date text. Other text compares code point by code point (case-sensitive).
- * - Arithmetic (+ - * / % DIV) works on numbers (numeric text is converted); division by
- *   zero and non-numeric text give NULL. Integer inputs give integers, except `/`.
- *   Decimals are computed as floating point numbers.
+ * Semantics, as people who write SQL expect (PostgreSQL's where MySQL and PostgreSQL differ,
+ * except where noted):
+ * - NULL propagates through operators and most functions; AND/OR/NOT use three-valued logic
+ *   (`NULL AND FALSE` is FALSE). A filter keeps a row only when its condition is TRUE.
+ * - Comparisons by type (see `compare.ts`): numbers numerically and decimals exactly, also
+ *   against numeric text; timestamps as instants; text case-sensitively by code unit.
+ * - Arithmetic (see `arithmetic.ts`): exact decimals; int / int is a float (MySQL);
+ *   division by zero is an error for the row.
  * - `||` concatenates (ANSI SQL, not MySQL's OR); `&&` and `!` are AND and NOT.
- * - LIKE is case-sensitive; `%` matches any run of characters, `_` one, `\` escapes
- *   (or the ESCAPE character). The pattern is compiled to a RegExp once when it is constant.
+ *   CONCAT returns NULL when an argument is NULL (MySQL); CONCAT_WS skips NULLs.
+ * - LIKE is case-sensitive, ILIKE is not; `%` matches any run, `_` one character, `\`
+ *   escapes (or the ESCAPE character). `REGEXP`/`RLIKE` match a regular expression.
  * - Column names: plain, `backticked` or "double-quoted"; matched exactly, else ignoring case.
  *   A double-quoted name that is no column is a string literal (MySQL's and SQLite's reading).
  *   A table qualifier (`o.qty`) is ignored.
- * - Dates: `DATE_FORMAT` and comparisons read `Date` values and ISO text; text without a
- *   zone is UTC.
+ * - Types are checked when compiling where the schema tells them: `qty + 'abc'`,
+ *   `DATE_TRUNC('month', status)` on a text column and unknown time zones are compile errors
+ *   pointing at the argument; values that fail on one row (a bad CAST, invalid JSON) throw
+ *   `EvaluationError` for that row.
  */
 export interface CompiledExpression {
   evaluate(row: Row): unknown;
@@ -43,18 +75,10 @@ export interface CompiledExpression {
   columns: string[];
 }
 
-interface Compiled extends CompiledArg {
-  /** False when a part changes between evaluations (NOW), so the node must not be folded. */
-  pure: boolean;
-}
-
-const NUMERIC_TYPES = new Set<ValueType>(['int', 'bigint', 'float', 'decimal']);
-
-/** Compiles `source` against `columns`; throws `ExpressionError` for syntax errors and unknown names. */
+/** Compiles `source` against `columns`; throws `ExpressionError` for syntax errors, unknown names and type errors. */
 export function compileExpression(source: string, columns: Column[]): CompiledExpression {
-  const compiler = new Compiler(columns);
-  const compiled = compiler.compile(parseExpression(source));
-  return { evaluate: compiled.evaluate, type: compiled.type, columns: [...compiler.referenced] };
+  const compiled = compileNode(source, columns);
+  return { evaluate: compiled.node.evaluate, type: compiled.node.type, columns: compiled.columns };
 }
 
 /**
@@ -62,48 +86,78 @@ export function compileExpression(source: string, columns: Column[]): CompiledEx
  * (NULL and FALSE both reject the row).
  */
 export function compilePredicate(source: string, columns: Column[]): (row: Row) => boolean {
-  const { evaluate } = compileExpression(source, columns);
-  return (row) => toBool(evaluate(row)) === true;
+  return isTrueOf(compileNode(source, columns).node);
 }
 
-function constant(value: unknown, type: ValueType): Compiled {
-  return { evaluate: () => value, type, constant: { value }, pure: true };
+function compileNode(source: string, columns: Column[]): { node: Node; columns: string[] } {
+  const parsed = parseExpression(source);
+  const compiler = new Compiler(columns, parsed);
+  const node = compiler.compile(parsed.ast);
+  return { node, columns: [...compiler.referenced] };
 }
 
-/** Folds a node whose inputs are all constant into its value, computed once. */
-function folded(node: Compiled, inputs: Compiled[]): Compiled {
-  if (!node.pure || !inputs.every((input) => input.constant)) return node;
-  return constant(node.evaluate([]), node.type);
+const INT32_MAX = 2 ** 31 - 1;
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
+const TIME_TEXT = /^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/;
+
+/** A name as the AST spells it: a string, or the parts of a (possibly qualified) name. */
+function nameOf(name: ExprNode['name']): string {
+  if (typeof name === 'string') return name.toUpperCase();
+  return (name?.name ?? [])
+    .map((part) => part.value ?? '')
+    .join('.')
+    .toUpperCase();
+}
+
+function argList(node: ExprNode): ExprNode[] {
+  const args = node.args as { value?: ExprNode[] } | undefined;
+  return Array.isArray(args?.value) ? args.value : [];
 }
 
 class Compiler {
   readonly referenced = new Set<string>();
 
-  constructor(private readonly columns: Column[]) {}
+  constructor(
+    private readonly columns: Column[],
+    private readonly parsed: ParsedExpression,
+  ) {}
 
-  compile(node: ExprNode): Compiled {
+  private position(node: ExprNode): number | undefined {
+    return this.parsed.positionOf(node);
+  }
+
+  /** Compiles a node that must be a value (an INTERVAL alone is not one). */
+  compile(node: ExprNode): Node {
+    const compiled = this.compileAny(node);
+    if (compiled.interval) {
+      throw new ExpressionError(
+        'INTERVAL can only be added to or subtracted from a date or timestamp (DATE_ADD, DATE_SUB, + or -)',
+        compiled.position,
+      );
+    }
+    return compiled;
+  }
+
+  private compileAny(node: ExprNode): Node {
     switch (node.type) {
-      case 'number':
-      case 'bigint':
-        return this.number(node);
-      case 'single_quote_string':
-        return constant(String(node.value).replaceAll("''", "'"), 'string');
-      case 'natural_string':
-      case 'string':
-        return constant(String(node.value), 'string');
-      case 'double_quote_string':
-        return this.column(String(node.value), node, true) ?? constant(String(node.value), 'string');
-      case 'bool':
-        return constant(Boolean(node.value), 'bool');
-      case 'null':
-        return constant(null, 'unknown');
-      case 'date':
-        return constant(String(node.value), 'date');
-      case 'datetime':
-      case 'timestamp':
-        return constant(toDate(String(node.value)) ?? null, 'timestamp');
       case 'column_ref':
         return this.columnRef(node);
+      case 'single_quote_string':
+      case 'natural_string':
+      case 'string':
+        return constant(String(node.value).replaceAll("''", "'"), 'string', `'${String(node.value)}'`);
+      case 'double_quote_string':
+        return (
+          this.column(String(node.value), node, true) ??
+          constant(String(node.value), 'string', `"${String(node.value)}"`)
+        );
+      case 'number':
+      case 'bigint':
+        return this.number(String(node.value), String(node.value), this.position(node));
+      case 'bool':
+        return constant(Boolean(node.value), 'bool', node.value ? 'TRUE' : 'FALSE');
+      case 'null':
+        return constant(null, 'unknown', 'NULL');
       case 'unary_expr':
         return this.unary(node);
       case 'binary_expr':
@@ -111,33 +165,77 @@ class Compiler {
       case 'case':
         return this.caseWhen(node);
       case 'cast':
-        return this.cast(node);
+        return this.castNode(node);
       case 'function':
         return this.call(node);
+      case 'interval':
+        return this.interval(node);
       case 'aggr_func':
         throw new ExpressionError(
-          `aggregate function ${String(node.name)} is not allowed here: expressions see one row at a time`,
-          positionOf(node),
+          `aggregate function ${nameOf(node.name)} is not allowed here: expressions see one row at a time`,
+          this.position(node),
         );
       default:
         if (node.ast)
-          throw new ExpressionError('subqueries are not supported in expressions', positionOf(node));
-        throw new ExpressionError(`unsupported expression (${node.type})`, positionOf(node));
+          throw new ExpressionError('subqueries are not supported in expressions', this.position(node));
+        throw new ExpressionError(`unsupported expression (${node.type})`, this.position(node));
     }
   }
 
-  private number(node: ExprNode): Compiled {
-    const text = String(node.value);
-    if (/^-?\d+$/.test(text)) {
-      const n = Number(text);
-      if (Number.isSafeInteger(n)) return constant(n, Math.abs(n) <= 2 ** 31 - 1 ? 'int' : 'bigint');
-      return constant(BigInt(text), 'bigint');
+  /** A number literal as written: integers as int or bigint, with a point as DECIMAL, with an exponent as FLOAT. */
+  private number(text: string, label: string, position?: number): Node {
+    if (/^0x[0-9a-f]+$/i.test(text)) {
+      const n = BigInt(text);
+      return constant(n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n, 'bigint', label, position);
     }
-    return constant(Number(text), 'float');
+    if (/^\d+$/.test(text)) {
+      const n = Number(text);
+      if (n <= INT32_MAX) return constant(n, 'int', label, position);
+      return constant(Number.isSafeInteger(n) ? n : BigInt(text), 'bigint', label, position);
+    }
+    if (/e/i.test(text)) return constant(Number(text), 'float', label, position);
+    if (!decimal.readText(text)) throw new ExpressionError(`${text} is not a number`, position);
+    return constant(
+      decimal.format(decimal.result.unscaled, decimal.result.scale),
+      'decimal',
+      label,
+      position,
+    );
+  }
+
+  private literal(literal: Literal): Node {
+    const { value, text, position } = literal;
+    switch (literal.kind) {
+      case 'number':
+        return this.number(value, text, position);
+      case 'string':
+        return constant(value, 'string', text, position);
+      case 'quoted':
+        return this.column(value, undefined, true, position) ?? constant(value, 'string', text, position);
+      case 'hex':
+        return constant(Buffer.from(value, 'hex'), 'bytes', text, position);
+      case 'bits':
+        return constant(parseInt(value || '0', 2), 'int', text, position);
+      case 'date': {
+        const date = DATE_TEXT.test(value.trim()) ? toDate(value) : undefined;
+        if (!date) throw new ExpressionError(`${text} is not a valid date (YYYY-MM-DD)`, position);
+        return constant(value.trim(), 'date', text, position);
+      }
+      case 'time':
+        if (!TIME_TEXT.test(value.trim()))
+          throw new ExpressionError(`${text} is not a valid time (HH:MM:SS)`, position);
+        return constant(value.trim(), 'time', text, position);
+      case 'timestamp': {
+        const date = toDate(value);
+        if (!date) throw new ExpressionError(`${text} is not a valid timestamp`, position);
+        return constant(date, 'timestamp', text, position);
+      }
+    }
   }
 
   /** The column a name refers to: exact match first, then ignoring case (SQL names are case-insensitive). */
-  private column(name: string, node: ExprNode, optional = false): Compiled | undefined {
+  private column(name: string, node: ExprNode | undefined, optional = false, at?: number): Node | undefined {
+    const position = at ?? (node ? this.position(node) : undefined);
     let index = this.columns.findIndex((c) => c.name === name);
     if (index < 0) {
       const lower = name.toLowerCase();
@@ -154,494 +252,512 @@ class Compiler {
           : names.length > 0
             ? ` (columns: ${names.join(', ')})`
             : ' (the input has no columns)';
-      throw new ExpressionError(`unknown column "${name}"${hint}`, positionOf(node));
+      throw new ExpressionError(`unknown column "${name}"${hint}`, position);
     }
     const column = this.columns[index];
     this.referenced.add(column.name);
-    return { evaluate: (row) => row[index], type: column.type, pure: true };
+    return {
+      evaluate: (row) => row[index],
+      type: column.type,
+      pure: true,
+      label: column.name,
+      position,
+      column: index,
+    };
   }
 
-  private columnRef(node: ExprNode): Compiled {
+  private columnRef(node: ExprNode): Node {
     const name = typeof node.column === 'string' ? node.column : String(node.column?.expr?.value ?? '');
-    return this.column(name, node) as Compiled;
+    if (name.startsWith(LITERAL_MARK)) return this.literal(this.parsed.literals[Number(name.slice(1))]);
+    return this.column(name, node) as Node;
   }
 
-  private unary(node: ExprNode): Compiled {
+  private unary(node: ExprNode): Node {
     const operand = this.compile(node.expr as ExprNode);
-    const read = operand.evaluate;
-    switch (node.operator?.toUpperCase()) {
+    const operator = node.operator?.toUpperCase();
+    const label = `${operator === 'NOT' ? 'NOT ' : operator}${operand.label}`;
+    switch (operator) {
       case 'NOT':
       case '!':
-        return folded(
-          {
-            evaluate: (row) => {
-              const b = toBool(read(row));
-              return b === null ? null : !b;
-            },
-            type: 'bool',
-            pure: operand.pure,
-          },
-          [operand],
-        );
+        return not(operand, label);
       case '-':
-        return folded(
-          {
-            evaluate: (row) => {
-              const v = read(row);
-              if (isNull(v)) return null;
-              if (typeof v === 'bigint') return -v;
-              const n = toNumber(v);
-              return n === undefined ? null : -n;
-            },
-            type: NUMERIC_TYPES.has(operand.type) && operand.type !== 'decimal' ? operand.type : 'float',
-            pure: operand.pure,
-          },
-          [operand],
-        );
+        return negate(operand, label);
       case '+':
         return operand;
       default:
-        throw new ExpressionError(`unsupported operator ${node.operator}`, positionOf(node));
+        throw new ExpressionError(`unsupported operator ${node.operator}`, operand.position);
     }
   }
 
-  private binary(node: ExprNode): Compiled {
+  private binary(node: ExprNode): Node {
     const op = (node.operator ?? '').toUpperCase();
-    const left = this.compile(node.left as ExprNode);
-    if (op === 'IN' || op === 'NOT IN') return this.inList(left, node, op === 'NOT IN');
-    if (op === 'BETWEEN' || op === 'NOT BETWEEN') return this.between(left, node, op === 'NOT BETWEEN');
-    if (op === 'IS' || op === 'IS NOT') return this.is(left, node.right as ExprNode, op === 'IS NOT');
-    const right = this.compile(node.right as ExprNode);
-    const pure = left.pure && right.pure;
-    const inputs = [left, right];
+    if (op === 'IS' || op === 'IS NOT') return this.is(node, op === 'IS NOT');
+    const left =
+      op === '+' || op === '-' ? this.compileAny(node.left as ExprNode) : this.compile(node.left as ExprNode);
+    if (op === 'IN' || op === 'NOT IN') {
+      return inList(left, this.list(node.right as ExprNode), op === 'NOT IN', `${left.label} ${op} (…)`);
+    }
+    if (op === 'BETWEEN' || op === 'NOT BETWEEN') {
+      const [low, high] = this.list(node.right as ExprNode);
+      return between(left, low, high, op === 'NOT BETWEEN', `${left.label} ${op} …`);
+    }
+    const shortCircuit =
+      left.constant !== undefined &&
+      (((op === 'AND' || op === '&&') && toBool(left.constant.value) === false) ||
+        (op === 'OR' && toBool(left.constant.value) === true));
+    const right = shortCircuit
+      ? this.unreachable(node.right as ExprNode)
+      : op === '+' || op === '-'
+        ? this.compileAny(node.right as ExprNode)
+        : this.compile(node.right as ExprNode);
+    const label = `${left.label} ${op} ${right.label}`;
     switch (op) {
       case 'AND':
       case '&&':
-        return folded({ evaluate: and(left.evaluate, right.evaluate), type: 'bool', pure }, inputs);
+        return and(left, right, label);
       case 'OR':
-        return folded({ evaluate: or(left.evaluate, right.evaluate), type: 'bool', pure }, inputs);
+        return or(left, right, label);
       case 'XOR':
-        return folded({ evaluate: xor(left.evaluate, right.evaluate), type: 'bool', pure }, inputs);
+        return xor(left, right, label);
       case '||':
-        return folded({ evaluate: FUNCTIONS.CONCAT.compile(inputs), type: 'string', pure }, inputs);
-      case '=':
-      case '<>':
-      case '!=':
-      case '<':
-      case '<=':
-      case '>':
-      case '>=': {
-        const numeric = NUMERIC_TYPES.has(left.type) || NUMERIC_TYPES.has(right.type);
-        return folded(
-          { evaluate: comparison(op, left.evaluate, right.evaluate, numeric), type: 'bool', pure },
-          inputs,
-        );
-      }
-      case '+':
-      case '-':
-      case '*':
-      case '/':
-      case '%':
-      case 'MOD':
-      case 'DIV':
-        return folded(
-          {
-            evaluate: arithmetic(op, left.evaluate, right.evaluate),
-            type: arithmeticType(op, left.type, right.type),
-            pure,
-          },
-          inputs,
-        );
+        return this.apply('CONCAT', [left, right], { name: 'CONCAT', position: left.position, label });
       case 'LIKE':
       case 'NOT LIKE':
-        return this.like(left, right, node, op === 'NOT LIKE');
+      case 'RLIKE': // ILIKE, renamed before parsing (see parse.ts)
+      case 'NOT RLIKE':
+        return this.like(left, right, node, op.startsWith('NOT'), op.endsWith('RLIKE'), label);
+      case 'REGEXP':
+      case 'NOT REGEXP': {
+        const matches = regexpOperator(left, right, { name: 'REGEXP', position: left.position, label });
+        const node: Node = {
+          evaluate: matches,
+          type: 'bool',
+          pure: left.pure && right.pure,
+          label,
+          position: left.position,
+        };
+        return op === 'REGEXP' ? folded(node, [left, right]) : not(folded(node, [left, right]), label);
+      }
+      case '->':
+      case '->>':
+        return folded(
+          {
+            evaluate: jsonPath(left, right, { name: op, position: right.position, label }, op === '->>'),
+            type: op === '->>' ? 'string' : 'json',
+            pure: left.pure && right.pure,
+            label,
+            position: left.position,
+          },
+          [left, right],
+        );
       default:
-        throw new ExpressionError(`unsupported operator ${node.operator}`, positionOf(node));
+        break;
     }
+    if ((COMPARISONS as readonly string[]).includes(op))
+      return comparison(op as ComparisonOperator, left, right, label);
+    if ((ARITHMETIC as readonly string[]).includes(op)) {
+      if (left.interval || right.interval) return this.intervalArithmetic(op, left, right, label);
+      return arithmetic(op as ArithmeticOperator, left, right, label);
+    }
+    throw new ExpressionError(`unsupported operator ${node.operator}`, left.position);
   }
 
-  private list(node: ExprNode): Compiled[] {
+  private intervalArithmetic(op: string, left: Node, right: Node, label: string): Node {
+    const [value, interval] = left.interval ? [right, left] : [left, right];
+    if (value.interval || (op === '-' && left.interval) || (op !== '+' && op !== '-')) {
+      throw new ExpressionError(
+        'INTERVAL can only be added to or subtracted from a date or timestamp',
+        interval.position,
+      );
+    }
+    return intervalArithmetic(
+      this.temporal(value, 'INTERVAL arithmetic'),
+      interval,
+      op === '-' ? -1 : 1,
+      label,
+    );
+  }
+
+  private list(node: ExprNode): Node[] {
     if (node.type !== 'expr_list' || !Array.isArray(node.value)) {
-      throw new ExpressionError('expected a parenthesised list of values', positionOf(node));
+      throw new ExpressionError('expected a parenthesised list of values', this.position(node));
     }
     return (node.value as ExprNode[]).map((item) => {
       if (item.ast)
-        throw new ExpressionError('subqueries are not supported in expressions', positionOf(node));
+        throw new ExpressionError('subqueries are not supported in expressions', this.position(node));
       return this.compile(item);
     });
   }
 
-  private inList(left: Compiled, node: ExprNode, negate: boolean): Compiled {
-    const items = this.list(node.right as ExprNode);
-    const read = left.evaluate;
-    const numeric = NUMERIC_TYPES.has(left.type) || items.some((i) => NUMERIC_TYPES.has(i.type));
-    let test: (value: unknown, row: Row) => boolean | null;
-    if (left.type === 'string' && items.every((i) => i.constant && typeof i.constant.value === 'string')) {
-      // The common `status IN ('a', 'b')`: one hash lookup per row.
-      const set = new Set(items.map((i) => i.constant?.value));
-      test = (value) => set.has(toText(value));
-    } else {
-      const evaluators = items.map((i) => i.evaluate);
-      test = (value, row) => {
-        let sawNull = false;
-        for (const evaluate of evaluators) {
-          const item = evaluate(row);
-          if (isNull(item)) sawNull = true;
-          else if (compareValues(value, item, numeric) === 0) return true;
-        }
-        return sawNull ? null : false;
-      };
-    }
-    const evaluate: Evaluate = (row) => {
-      const value = read(row);
-      if (isNull(value)) return null;
-      const found = test(value, row);
-      return found === null ? null : found !== negate;
-    };
-    return folded({ evaluate, type: 'bool', pure: left.pure && items.every((i) => i.pure) }, [
-      left,
-      ...items,
-    ]);
-  }
-
-  private between(left: Compiled, node: ExprNode, negate: boolean): Compiled {
-    const [low, high] = this.list(node.right as ExprNode);
-    const numeric = [left, low, high].some((c) => NUMERIC_TYPES.has(c.type));
-    const inRange = and(
-      comparison('>=', left.evaluate, low.evaluate, numeric),
-      comparison('<=', left.evaluate, high.evaluate, numeric),
+  private is(node: ExprNode, negate: boolean): Node {
+    const left = this.compile(node.left as ExprNode);
+    const right = node.right as ExprNode;
+    const label = `${left.label} IS ${negate ? 'NOT ' : ''}…`;
+    if (right.type === 'null') return is(left, 'NULL', negate, label);
+    if (right.type === 'bool') return is(left, right.value ? 'TRUE' : 'FALSE', negate, label);
+    if (right.type === 'column_ref' && String(right.column).toUpperCase() === 'UNKNOWN')
+      return is(left, 'NULL', negate, label);
+    throw new ExpressionError(
+      'expected NULL, TRUE, FALSE or UNKNOWN after IS',
+      this.position(right) ?? left.position,
     );
-    const evaluate: Evaluate = negate
-      ? (row) => {
-          const b = inRange(row);
-          return b === null ? null : !b;
-        }
-      : inRange;
-    return folded({ evaluate, type: 'bool', pure: left.pure && low.pure && high.pure }, [left, low, high]);
   }
 
-  private is(left: Compiled, right: ExprNode, negate: boolean): Compiled {
-    const read = left.evaluate;
-    let test: (value: unknown) => boolean;
-    if (right.type === 'null') test = isNull;
-    else if (right.type === 'bool') {
-      const wanted = Boolean(right.value);
-      test = (value) => toBool(value) === wanted;
-    } else throw new ExpressionError('expected NULL, TRUE or FALSE after IS', positionOf(right));
-    return folded({ evaluate: (row) => test(read(row)) !== negate, type: 'bool', pure: left.pure }, [left]);
-  }
-
-  private like(left: Compiled, right: Compiled, node: ExprNode, negate: boolean): Compiled {
+  private like(
+    value: Node,
+    pattern: Node,
+    node: ExprNode,
+    negate: boolean,
+    caseInsensitive: boolean,
+    label: string,
+  ): Node {
     const escapeNode = node.right?.escape?.value;
     const escape = escapeNode ? toText(this.compile(escapeNode).constant?.value ?? '\\') : '\\';
-    const read = left.evaluate;
+    if (escape.length > 1)
+      throw new ExpressionError(`ESCAPE must be one character, got '${escape}'`, pattern.position);
+    const readValue = textOf(value);
     let match: (text: string, row: Row) => boolean | null;
-    if (right.constant) {
-      if (isNull(right.constant.value)) return constant(null, 'bool');
-      const regex = compileLike(toText(right.constant.value), escape);
-      match = (text) => regex.test(text);
+    if (pattern.constant) {
+      if (isNull(pattern.constant.value)) return constant(null, 'bool', label, value.position);
+      const test = compileLike(toText(pattern.constant.value), escape, caseInsensitive);
+      match = (text) => test(text);
     } else {
-      const readPattern = right.evaluate;
+      const readPattern = textOf(pattern);
       let lastPattern: string | undefined;
-      let regex = /$^/;
+      let test = (_text: string) => false;
       match = (text, row) => {
-        const pattern = readPattern(row);
-        if (isNull(pattern)) return null;
-        const source = toText(pattern);
+        const source = readPattern(row);
+        if (source === null) return null;
         if (source !== lastPattern) {
           lastPattern = source;
-          regex = compileLike(source, escape);
+          test = compileLike(source, escape, caseInsensitive);
         }
-        return regex.test(text);
+        return test(text);
       };
     }
     const evaluate: Evaluate = (row) => {
-      const value = read(row);
-      if (isNull(value)) return null;
-      const matched = match(toText(value), row);
+      const text = readValue(row);
+      if (text === null) return null;
+      const matched = match(text, row);
       return matched === null ? null : matched !== negate;
     };
-    return folded({ evaluate, type: 'bool', pure: left.pure && right.pure }, [left, right]);
+    return folded(
+      {
+        evaluate,
+        type: 'bool',
+        pure: value.pure && pattern.pure,
+        label,
+        position: value.position,
+        isTrue: (row) => evaluate(row) === true,
+        isFalse: (row) => evaluate(row) === false,
+      },
+      [value, pattern],
+    );
   }
 
-  private caseWhen(node: ExprNode): Compiled {
+  private caseWhen(node: ExprNode): Node {
     const args = (node.args ?? []) as ExprNode[];
     const subject = node.expr ? this.compile(node.expr) : undefined;
-    const whens = args
+    // A branch no row can take (after a constant TRUE condition, or under a constant FALSE or
+    // NULL one) may hold a constant that fails: as in PostgreSQL, that is no error.
+    let reachable = true;
+    const result = (arg: ExprNode, taken: boolean): Node =>
+      taken ? this.compile(arg) : this.unreachable(arg);
+    const branches = args
       .filter((a) => a.type === 'when')
-      .map((a) => ({ cond: this.compile(a.cond as ExprNode), result: this.compile(a.result as ExprNode) }));
+      .map((a) => {
+        const cond = this.compile(a.cond as ExprNode);
+        const fixed = subject ? undefined : cond.constant ? cond.constant.value === true : undefined;
+        const compiled = {
+          cond,
+          result: result(a.result as ExprNode, reachable && fixed !== false),
+          fixed,
+          reachable,
+        };
+        if (fixed === true) reachable = false;
+        return compiled;
+      });
     const elseArg = args.find((a) => a.type === 'else');
-    const otherwise = elseArg ? this.compile(elseArg.result as ExprNode) : constant(null, 'unknown');
+    const elseNode = elseArg
+      ? result(elseArg.result as ExprNode, reachable)
+      : constant(null, 'unknown', 'NULL');
+    const type = unifyTypes([...branches.map((w) => w.result.type), elseNode.type]);
+    // Branches whose condition is a constant drop out: a constant TRUE one becomes the ELSE.
+    const whens = branches.filter((w) => w.reachable && w.fixed === undefined);
+    const taken = branches.find((w) => w.reachable && w.fixed === true);
+    const otherwise = taken ? taken.result : elseNode;
     const results = [...whens.map((w) => w.result), otherwise];
-    const type = results.find((r) => r.type !== 'unknown')?.type ?? 'unknown';
-    const branches = whens.map((w) => ({ result: w.result.evaluate, cond: w.cond.evaluate }));
-    const elseValue = otherwise.evaluate;
+    const resultEvaluators = unifiedEvaluators(results, type);
+    const elseValue = resultEvaluators[resultEvaluators.length - 1];
     let evaluate: Evaluate;
     if (subject) {
       const readSubject = subject.evaluate;
-      const numeric = [subject, ...whens.map((w) => w.cond)].some((c) => NUMERIC_TYPES.has(c.type));
+      const branches = whens.map((w, i) => ({
+        read: w.cond.evaluate,
+        equal: equality(subject, w.cond),
+        result: resultEvaluators[i],
+      }));
       evaluate = (row) => {
         const value = readSubject(row);
         if (!isNull(value)) {
-          for (const branch of branches) {
-            const candidate = branch.cond(row);
-            if (!isNull(candidate) && compareValues(value, candidate, numeric) === 0)
-              return branch.result(row);
-          }
+          for (const branch of branches) if (branch.equal(value, branch.read(row))) return branch.result(row);
         }
         return elseValue(row);
       };
     } else {
+      const branches = whens.map((w, i) => ({ test: isTrueOf(w.cond), result: resultEvaluators[i] }));
       evaluate = (row) => {
-        for (const branch of branches) if (toBool(branch.cond(row)) === true) return branch.result(row);
+        for (const branch of branches) if (branch.test(row)) return branch.result(row);
         return elseValue(row);
       };
     }
-    const parts = [...(subject ? [subject] : []), ...whens.flatMap((w) => [w.cond, w.result]), otherwise];
-    return folded({ evaluate, type, pure: parts.every((p) => p.pure) }, parts);
-  }
-
-  private cast(node: ExprNode): Compiled {
-    const operand = this.compile(node.expr as ExprNode);
-    const target = node.target?.[0];
-    const dataType = (target?.dataType ?? '').toUpperCase();
-    const conversion = CASTS[dataType];
-    if (!conversion) {
-      throw new ExpressionError(
-        `cannot CAST to ${dataType || 'that type'} (known: ${Object.keys(CASTS).join(', ')})`,
-        positionOf(node),
-      );
+    if (whens.length === 0) {
+      return {
+        ...otherwise,
+        evaluate: resultEvaluators[0],
+        type,
+        label: 'CASE …',
+        column: undefined,
+        decimal: undefined,
+      };
     }
-    const convert = conversion.make(target?.scale);
-    const read = operand.evaluate;
+    const parts = [...(subject ? [subject] : []), ...whens.flatMap((w) => [w.cond, w.result]), otherwise];
     return folded(
-      {
-        evaluate: (row) => {
-          const v = read(row);
-          return isNull(v) ? null : convert(v);
-        },
-        type: conversion.type,
-        pure: operand.pure,
-      },
-      [operand],
+      { evaluate, type, pure: parts.every((p) => p.pure), label: 'CASE …', position: parts[0]?.position },
+      parts,
     );
   }
 
-  private call(node: ExprNode): Compiled {
-    const name = functionName(node);
-    const argNodes = Array.isArray(node.args?.value) ? node.args.value : [];
+  /** Compiles a part no row evaluates (`FALSE AND x`, a dead CASE branch): a constant that fails there is no error. */
+  private unreachable(node: ExprNode): Node {
+    try {
+      return this.compile(node);
+    } catch (err) {
+      if (err instanceof ConstantError) return constant(null, 'unknown', 'NULL');
+      throw err;
+    }
+  }
+
+  private castType(target: { dataType?: string; length?: number; scale?: number } | undefined): CastType {
+    const length = target?.length;
+    if (target?.dataType?.toUpperCase() === 'CHAR' && length !== undefined && length >= CAST_BASE) {
+      return this.parsed.castTypes[length - CAST_BASE];
+    }
+    const params = [target?.length, target?.scale].filter((p): p is number => p !== undefined);
+    const name = (target?.dataType ?? '').toUpperCase();
+    return { name, params, text: params.length ? `${name}(${params.join(', ')})` : name, position: 0 };
+  }
+
+  private castNode(node: ExprNode): Node {
+    return cast(this.compile(node.expr as ExprNode), this.castType(node.target?.[0]));
+  }
+
+  private interval(node: ExprNode): Node {
+    const amount = this.compile(node.expr as ExprNode);
+    const unit = String(node.unit ?? '').toUpperCase() as IntervalUnit;
+    if (!INTERVAL_UNITS.includes(unit)) {
+      throw new ExpressionError(
+        `unsupported INTERVAL unit ${unit} (units: ${INTERVAL_UNITS.join(', ')})`,
+        amount.position,
+      );
+    }
+    if (!isNumeric(amount.type) && amount.type !== 'unknown' && amount.type !== 'string') {
+      throw new ExpressionError(
+        `INTERVAL needs a number, got ${amount.label} (${amount.type})`,
+        amount.position,
+      );
+    }
+    const value = amount.constant?.value;
+    if (typeof value === 'string' && !isNumericText(value)) {
+      throw new ExpressionError(`INTERVAL needs a number, got ${amount.label}`, amount.position);
+    }
+    return {
+      evaluate: () => null,
+      type: 'unknown',
+      pure: amount.pure,
+      label: `INTERVAL ${amount.label} ${unit}`,
+      position: amount.position,
+      interval: { amount, unit },
+    };
+  }
+
+  private call(node: ExprNode): Node {
+    const name = nameOf(node.name);
+    const position = this.position(node);
+    const argNodes = argList(node);
     // The grammar reads `NOT (a > 1)` as a call of a function named NOT.
     if (name === 'NOT' && argNodes.length === 1) {
-      return this.unary({ type: 'unary_expr', operator: 'NOT', expr: argNodes[0] });
+      const operand = this.compile(argNodes[0]);
+      return not(operand, `NOT ${operand.label}`);
     }
+    if (name === 'CONVERT' && argNodes.length === 2 && argNodes[1].type === 'datatype') {
+      return cast(this.compile(argNodes[0]), this.castType(argNodes[1]));
+    }
+    if (name === 'TRIM' && argNodes.some((a) => a.type === 'origin'))
+      return this.trimFrom(argNodes, position);
     const fn = FUNCTIONS[name];
     if (!fn) {
       const close = closestNames(Object.keys(FUNCTIONS), name, 3);
       const hint = close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : '';
-      throw new ExpressionError(`unknown function ${name}${hint}`, positionOf(node));
+      throw new ExpressionError(`unknown function ${name}${hint}`, position);
     }
-    if (argNodes.some((a) => a.type === 'origin')) {
+    // COALESCE stops at a constant that is not NULL: what follows is never evaluated (nor
+    // folded, so a constant error there is none), as PostgreSQL simplifies it.
+    let settled = false;
+    const args = argNodes.map((a) => {
+      if (settled) return this.unreachable(a);
+      // The grammar reads some column names (`day`, `year`) as keywords inside a few calls.
+      if (a.type === 'origin') {
+        const column = this.column(String(a.value), undefined, true, position);
+        if (column) return column;
+        throw new ExpressionError(`unexpected ${String(a.value)} in ${name}(…)`, position);
+      }
+      const arg = this.compileAny(a);
+      settled =
+        (name === 'COALESCE' || name === 'IFNULL') &&
+        arg.constant !== undefined &&
+        arg.constant.value !== null;
+      return arg;
+    });
+    return this.apply(name, args, {
+      name,
+      position,
+      label: `${name}(${args.map((a) => a.label).join(', ')})`,
+    });
+  }
+
+  /** TRIM([BOTH|LEADING|TRAILING] [chars] FROM text). */
+  private trimFrom(argNodes: ExprNode[], position: number | undefined): Node {
+    const words = argNodes.filter((a) => a.type === 'origin').map((a) => String(a.value).toUpperCase());
+    const values = argNodes.filter((a) => a.type !== 'origin').map((a) => this.compile(a));
+    const text = values[values.length - 1];
+    const chars = values.length > 1 ? values[0] : undefined;
+    const name = words.includes('LEADING') ? 'LTRIM' : words.includes('TRAILING') ? 'RTRIM' : 'BTRIM';
+    const args = chars ? [text, chars] : [text];
+    return this.apply(name, args, {
+      name: 'TRIM',
+      position,
+      label: `TRIM(${args.map((a) => a.label).join(', ')})`,
+    });
+  }
+
+  /** Checks a call's arguments against the function's declaration, then compiles it. */
+  private apply(name: string, given: Node[], call: Call): Node {
+    const fn = FUNCTIONS[name];
+    const min = fn.minArgs ?? fn.args.length;
+    const max = fn.variadic ? Infinity : fn.args.length;
+    if (given.length < min || given.length > max) {
+      const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
       throw new ExpressionError(
-        `unsupported ${name}(... FROM ...) form: use ${name}(text)`,
-        positionOf(node),
+        `${call.name} takes ${expected} argument${expected === '1' ? '' : 's'}, got ${given.length}`,
+        call.position,
       );
     }
-    if (argNodes.length < fn.minArgs || argNodes.length > fn.maxArgs) {
-      const expected =
-        fn.minArgs === fn.maxArgs
-          ? `${fn.minArgs}`
-          : fn.maxArgs === Infinity
-            ? `at least ${fn.minArgs}`
-            : `${fn.minArgs} to ${fn.maxArgs}`;
-      throw new ExpressionError(
-        `${name} takes ${expected} argument${expected === '1' ? '' : 's'}, got ${argNodes.length}`,
-        positionOf(node),
-      );
+    const args = given.map((arg, index) => {
+      const kind = fn.args[Math.min(index, fn.args.length - 1)];
+      if (arg.interval && !(name === 'DATE_ADD' || name === 'DATE_SUB')) {
+        throw argumentError(
+          call,
+          given,
+          index,
+          'cannot be an INTERVAL: use DATE_ADD or + INTERVAL with a date',
+        );
+      }
+      return this.checkArgument(arg, kind, call, given, index);
+    });
+    if ((name === 'DATE_ADD' || name === 'DATE_SUB') && !args[1].interval) {
+      throw argumentError(call, args, 1, 'must be INTERVAL n unit, e.g. INTERVAL 3 DAY');
     }
-    const args = argNodes.map((a) => this.compile(a));
-    const compiled: Compiled = {
-      evaluate: fn.compile(args),
-      type: fn.type(args.map((a) => a.type)),
+    const type = fn.type(args);
+    if (!fn.takesNulls && args.some((a) => a.constant && a.constant.value === null)) {
+      return constant(null, type, call.label, call.position);
+    }
+    const compiled = fn.compile(args, call);
+    const node: Node = {
+      evaluate: typeof compiled === 'function' ? compiled : compiled.evaluate,
+      type,
       pure: fn.pure !== false && args.every((a) => a.pure),
+      label: call.label,
+      position: call.position,
     };
-    return folded(compiled, args);
+    if (typeof compiled !== 'function' && compiled.decimal) node.decimal = compiled.decimal;
+    // A decimal-valued result read by a parent decimal operation need not be formatted and re-read.
+    return folded(
+      node,
+      args.filter((a) => !a.interval).concat(args.flatMap((a) => (a.interval ? [a.interval.amount] : []))),
+    );
   }
-}
 
-function functionName(node: ExprNode): string {
-  if (typeof node.name === 'string') return node.name.toUpperCase();
-  return (node.name?.name ?? [])
-    .map((part) => part.value ?? '')
-    .join('.')
-    .toUpperCase();
-}
-
-function and(left: Evaluate, right: Evaluate): Evaluate {
-  return (row) => {
-    const l = toBool(left(row));
-    if (l === false) return false;
-    const r = toBool(right(row));
-    if (r === false) return false;
-    return l === null || r === null ? null : true;
-  };
-}
-
-function or(left: Evaluate, right: Evaluate): Evaluate {
-  return (row) => {
-    const l = toBool(left(row));
-    if (l === true) return true;
-    const r = toBool(right(row));
-    if (r === true) return true;
-    return l === null || r === null ? null : false;
-  };
-}
-
-function xor(left: Evaluate, right: Evaluate): Evaluate {
-  return (row) => {
-    const l = toBool(left(row));
-    const r = toBool(right(row));
-    return l === null || r === null ? null : l !== r;
-  };
-}
-
-/** One closure per operator, so the row loop does not switch on it. */
-function comparison(op: string, left: Evaluate, right: Evaluate, numeric: boolean): Evaluate {
-  const compare = (row: Row): number | null => {
-    const a = left(row);
-    if (isNull(a)) return null;
-    const b = right(row);
-    if (isNull(b)) return null;
-    return compareValues(a, b, numeric);
-  };
-  switch (op) {
-    case '=':
-      return (row) => {
-        const c = compare(row);
-        return c === null ? null : c === 0;
-      };
-    case '<>':
-    case '!=':
-      return (row) => {
-        const c = compare(row);
-        return c === null ? null : c !== 0;
-      };
-    case '<':
-      return (row) => {
-        const c = compare(row);
-        return c === null ? null : c < 0;
-      };
-    case '<=':
-      return (row) => {
-        const c = compare(row);
-        return c === null ? null : c <= 0;
-      };
-    case '>':
-      return (row) => {
-        const c = compare(row);
-        return c === null ? null : c > 0;
-      };
-    default:
-      return (row) => {
-        const c = compare(row);
-        return c === null ? null : c >= 0;
-      };
-  }
-}
-
-function arithmeticType(op: string, left: ValueType, right: ValueType): ValueType {
-  if (op === '/') return 'float';
-  const integer = (t: ValueType) => t === 'int' || t === 'bigint';
-  if (integer(left) && integer(right)) return left === 'bigint' || right === 'bigint' ? 'bigint' : 'int';
-  if (op === 'DIV') return 'bigint';
-  return 'float';
-}
-
-function applyNumber(op: string, a: number, b: number): number | null {
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      return b === 0 ? null : a / b;
-    case 'DIV':
-      return b === 0 ? null : Math.trunc(a / b);
-    default:
-      return b === 0 ? null : a % b;
-  }
-}
-
-function applyBigint(op: string, a: bigint, b: bigint): bigint | number | null {
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      return b === 0n ? null : Number(a) / Number(b);
-    case 'DIV':
-      return b === 0n ? null : a / b;
-    default:
-      return b === 0n ? null : a % b;
-  }
-}
-
-function arithmetic(op: string, left: Evaluate, right: Evaluate): Evaluate {
-  return (row) => {
-    const a = left(row);
-    if (isNull(a)) return null;
-    const b = right(row);
-    if (isNull(b)) return null;
-    if (typeof a === 'number' && typeof b === 'number') return applyNumber(op, a, b);
-    // Exact integer arithmetic when both sides are integers and one is beyond 2^53.
-    if ((typeof a === 'bigint' || typeof b === 'bigint') && isInteger(a) && isInteger(b)) {
-      return applyBigint(op, BigInt(a as number | bigint), BigInt(b as number | bigint));
+  /** Checks one argument against what the function takes; a literal may be converted once here. */
+  private checkArgument(arg: Node, kind: ArgKind, call: Call, args: Node[], index: number): Node {
+    const value = arg.constant?.value;
+    switch (kind) {
+      case 'number':
+        if (
+          arg.type === 'bool' ||
+          isTemporal(arg.type) ||
+          arg.type === 'bytes' ||
+          arg.type === 'uuid' ||
+          arg.type === 'time'
+        ) {
+          throw argumentError(call, args, index, `must be a number, not ${arg.type}`);
+        }
+        if (typeof value === 'string' && !isNumericText(value))
+          throw argumentError(call, args, index, 'is not a number');
+        return arg;
+      case 'temporal':
+        return this.temporalArgument(arg, call, args, index);
+      case 'json':
+        if (arg.type !== 'json' && arg.type !== 'string' && arg.type !== 'unknown') {
+          throw argumentError(call, args, index, `must be JSON or JSON text, not ${arg.type}`);
+        }
+        if (typeof value === 'string') {
+          try {
+            JSON.parse(value);
+          } catch {
+            throw argumentError(call, args, index, 'is not valid JSON');
+          }
+        }
+        return arg;
+      case 'zone':
+        if (value !== undefined && !isNull(value) && !timeZone(toText(value))) {
+          throw argumentError(
+            call,
+            args,
+            index,
+            "is not a time zone (use an IANA name such as 'Asia/Shanghai', or '+08:00')",
+          );
+        }
+        return arg;
+      default:
+        return arg;
     }
-    const x = toNumber(a);
-    const y = toNumber(b);
-    return x === undefined || y === undefined ? null : applyNumber(op, x, y);
-  };
-}
-
-function isInteger(value: unknown): boolean {
-  return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
-}
-
-function toInteger(value: unknown): number | bigint | null {
-  if (typeof value === 'bigint') return value;
-  const n = toNumber(value);
-  return n === undefined || !Number.isFinite(n) ? null : Math.trunc(n);
-}
-
-/** CAST targets by MySQL type name: the logical type and the conversion (NULL when the value does not convert). */
-const CASTS: Record<string, { type: ValueType; make(scale?: number): (value: unknown) => unknown }> = {};
-const castTo = (
-  names: string[],
-  type: ValueType,
-  make: (scale?: number) => (value: unknown) => unknown,
-): void => {
-  for (const name of names) CASTS[name] = { type, make };
-};
-castTo(['CHAR', 'VARCHAR', 'TEXT', 'STRING', 'NCHAR'], 'string', () => toText);
-castTo(['SIGNED', 'UNSIGNED', 'BIGINT'], 'bigint', () => toInteger);
-castTo(['INT', 'INTEGER'], 'int', () => toInteger);
-castTo(['DOUBLE', 'FLOAT', 'REAL'], 'float', () => (v) => toNumber(v) ?? null);
-castTo(['DECIMAL', 'NUMERIC'], 'decimal', (scale = 0) => (v) => {
-  const n = toNumber(v);
-  return n === undefined ? null : n.toFixed(scale);
-});
-castTo(['DATE'], 'date', () => (v) => toDate(v)?.toISOString().slice(0, 10) ?? null);
-castTo(['DATETIME', 'TIMESTAMP'], 'timestamp', () => (v) => toDate(v) ?? null);
-castTo(['BOOLEAN', 'BOOL'], 'bool', () => toBool);
-castTo(['JSON'], 'json', () => (v) => {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v) as unknown;
-  } catch {
-    return null;
   }
-});
+
+  private temporalArgument(arg: Node, call: Call, args: Node[], index: number): Node {
+    if (isTemporal(arg.type) || arg.type === 'unknown' || arg.interval) return arg;
+    const value = arg.constant?.value;
+    if (typeof value === 'string') {
+      const date = toDate(value);
+      if (!date) throw argumentError(call, args, index, 'is not a date or timestamp');
+      return DATE_TEXT.test(value.trim())
+        ? constant(value.trim(), 'date', arg.label, arg.position)
+        : constant(date, 'timestamp', arg.label, arg.position);
+    }
+    const hint =
+      arg.type === 'string'
+        ? `: convert text with CAST(${arg.label} AS TIMESTAMP) or TO_TIMESTAMP(${arg.label}, format)`
+        : '';
+    throw argumentError(call, args, index, `must be a date or timestamp, not ${arg.type}${hint}`);
+  }
+
+  /** A value used with INTERVAL must be a date or timestamp (a text literal is read as one). */
+  private temporal(value: Node, what: string): Node {
+    return this.temporalArgument(
+      value,
+      { name: what, position: value.position, label: value.label },
+      [value],
+      0,
+    );
+  }
+}

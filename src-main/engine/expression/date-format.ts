@@ -1,9 +1,13 @@
+import { isoWeek } from './time';
+import { microsOf } from './values';
+
 /**
  * MySQL's DATE_FORMAT specifiers, compiled once per format string. Instants are formatted
- * in UTC (see `toDate`: zone-less text is read as UTC too), so a round trip keeps the date.
+ * in UTC (see `toDate`: zone-less text is read as UTC too), so a round trip keeps the date;
+ * DATE_FORMAT's zone argument shifts the instant to the zone's wall clock first.
  */
 
-const MONTHS = [
+export const MONTHS = [
   'January',
   'February',
   'March',
@@ -17,7 +21,7 @@ const MONTHS = [
   'November',
   'December',
 ];
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 const hour12 = (d: Date): number => d.getUTCHours() % 12 || 12;
@@ -47,7 +51,9 @@ const SPECIFIERS: Record<string, Part> = {
   i: (d) => pad(d.getUTCMinutes()),
   s: (d) => pad(d.getUTCSeconds()),
   S: (d) => pad(d.getUTCSeconds()),
-  f: (d) => pad(d.getUTCMilliseconds() * 1000, 6),
+  v: (d) => pad(isoWeek(d).week),
+  x: (d) => pad(isoWeek(d).year, 4),
+  f: (d) => pad(d.getUTCMilliseconds() * 1000 + microsOf(d), 6),
   p: (d) => (d.getUTCHours() < 12 ? 'AM' : 'PM'),
   T: (d) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
   r: (d) =>

@@ -1,7 +1,12 @@
+import { PreciseDate } from '../../../connectors/shared/values';
+import * as decimal from './decimal';
+import { EvaluationError } from './expression-error';
+
 /**
  * How SQL expressions see the values rows carry. Rows hold what connectors produce:
  * strings (also decimals, dates `YYYY-MM-DD`, times, UUIDs), numbers, bigints, booleans,
- * `Date` instants (timestamps), byte arrays and parsed JSON. `null` and `undefined` are NULL.
+ * `Date` instants (timestamps; a `PreciseDate` carries microseconds), byte arrays and parsed
+ * JSON. `null` and `undefined` are NULL.
  */
 
 /** NULL in SQL: a missing value. */
@@ -27,14 +32,84 @@ export function toNumber(value: unknown): number | undefined {
   }
 }
 
-/** The text of a value, as CONCAT, LIKE and string functions see it. */
+/** True for text that reads as a number (`' 12.5 '`, `'-3e2'`). */
+export function isNumericText(text: string): boolean {
+  return NUMERIC_TEXT.test(text);
+}
+
+/** The number a value stands for, or an `EvaluationError` naming the value. */
+export function requireNumber(value: unknown): number {
+  const n = toNumber(value);
+  if (n === undefined) throw new EvaluationError(`${describeValue(value)} is not a number`);
+  return n;
+}
+
+const PAD2 = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+
+/** Microseconds past the millisecond a Date carries (a `PreciseDate`), else 0. */
+export function microsOf(date: Date): number {
+  return date instanceof PreciseDate ? date.micros : 0;
+}
+
+/** Microseconds since 1970 of an instant, exact for any date a database stores. */
+export function epochMicros(date: Date): number {
+  return date.getTime() * 1000 + microsOf(date);
+}
+
+/** The instant `micros` microseconds after 1970, a `PreciseDate` when it has sub-millisecond digits. */
+export function fromEpochMicros(micros: number): Date {
+  const ms = Math.floor(micros / 1000);
+  const rest = micros - ms * 1000;
+  return rest === 0 ? new Date(ms) : new PreciseDate(ms, rest);
+}
+
+/**
+ * A timestamp as SQL prints it, in UTC: `2024-03-05 14:07:09`, with the fraction when there
+ * is one (`…09.5`, `…09.123456`), trailing zeros dropped, as PostgreSQL does.
+ */
+export function timestampText(date: Date): string {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return 'Invalid Date';
+  const year = date.getUTCFullYear();
+  const yearText = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : String(year);
+  let text = `${yearText}-${PAD2[date.getUTCMonth() + 1]}-${PAD2[date.getUTCDate()]} ${PAD2[date.getUTCHours()]}:${PAD2[date.getUTCMinutes()]}:${PAD2[date.getUTCSeconds()]}`;
+  const fraction = date.getUTCMilliseconds() * 1000 + microsOf(date);
+  if (fraction > 0) text += `.${String(fraction).padStart(6, '0').replace(/0+$/, '')}`;
+  return text;
+}
+
+/**
+ * The text of a value, as CONCAT, LIKE, CAST(… AS TEXT) and string functions see it:
+ * timestamps as `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC), booleans as `true`/`false`, bytes as
+ * UTF-8, JSON as JSON text.
+ */
 export function toText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return timestampText(value);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value, jsonSafe);
   return String(value);
 }
+
+/** JSON.stringify replacer: bigints as numbers' digits, as JSON has no bigint. */
+export function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** A value quoted for an error message: `'abc'`, `42`, a timestamp's text. */
+export function describeValue(value: unknown): string {
+  if (isNull(value)) return 'NULL';
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `'${shown.replaceAll("'", "''")}'`;
+  }
+  if (value instanceof Date) return `'${timestampText(value)}'`;
+  return toText(value);
+}
+
+const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', 'on', '1']);
+const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', 'off', '0']);
 
 /**
  * The truth of a value in a condition (three-valued): NULL stays NULL, numbers are true
@@ -52,49 +127,107 @@ export function toBool(value: unknown): boolean | null {
   return n !== undefined && n !== 0 && !Number.isNaN(n);
 }
 
+/** A boolean from a value by PostgreSQL's rules for CAST(… AS BOOLEAN); undefined when it does not read as one. */
+export function parseBool(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'bigint') return value !== 0n;
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return undefined;
+}
+
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2}(\.\d+)?)?$/;
+const ZONED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2})?)(\.\d+)?\s*(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 /**
  * The instant a value stands for: a `Date`, or ISO text. Text without a zone
- * (`2024-03-01`, `2024-03-01 12:30:00`) is read as UTC, so results do not depend on the machine.
+ * (`2024-03-01`, `2024-03-01 12:30:00`) is read as UTC, so results do not depend on the
+ * machine; digits past the millisecond are kept (a `PreciseDate`).
  */
 export function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   let iso = text;
+  let fraction = '';
   if (DATE_ONLY.test(text)) iso = `${text}T00:00:00Z`;
-  else if (LOCAL_DATE_TIME.test(text)) iso = `${text.replace(' ', 'T')}Z`;
+  else {
+    const local = LOCAL_DATE_TIME.exec(text);
+    const zoned = local ? null : ZONED.exec(text);
+    if (local) {
+      fraction = local[4] ?? '';
+      iso = `${local[1]}T${local[2]}${local[3] ?? ''}Z`;
+    } else if (zoned) {
+      fraction = zoned[4] ?? '';
+      const zone = zoned[5].length === 3 ? `${zoned[5]}:00` : zoned[5];
+      iso = `${zoned[1]}T${zoned[2]}${fraction.slice(0, 4)}${zone}`;
+    }
+  }
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  if (Number.isNaN(ms) || !validCalendarDate(text)) return undefined;
+  const micros = fraction.length > 4 ? Number(fraction.slice(4, 7).padEnd(3, '0')) : 0;
+  return micros > 0 ? new PreciseDate(ms, micros) : new Date(ms);
+}
+
+/** Date.parse rolls 2024-02-30 over to March; SQL rejects it. */
+function validCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!match) return true;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Days in a month of the proleptic Gregorian calendar (month 1–12). */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The instant of a value or an `EvaluationError` naming it. */
+export function requireDate(value: unknown): Date {
+  const date = toDate(value);
+  if (!date) throw new EvaluationError(`${describeValue(value)} is not a date or timestamp`);
+  return date;
+}
+
+/** `YYYY-MM-DD` of an instant (UTC). */
+export function dateText(date: Date): string {
+  return timestampText(date).slice(0, 10);
 }
 
 /**
- * Orders two non-NULL values: negative, zero or positive. Numbers compare numerically,
- * also against numeric text (CSV values and decimals arrive as strings); `numeric` asks for
- * the same between two strings, used when either side is declared numeric. Instants compare
- * in time, also against date text. Everything else compares as text, code point by code
- * point (case-sensitive, like a binary collation).
+ * Orders two non-NULL values of types not known when compiling: negative, zero or positive.
+ * Numbers compare numerically (exactly, also decimals as text and bigints), also against
+ * numeric text; instants compare in time, also against date text; everything else compares
+ * as text, code point by code point (case-sensitive, like a binary collation).
  */
-export function compareValues(a: unknown, b: unknown, numeric = false): number {
+export function compareValues(a: unknown, b: unknown): number {
   const ta = typeof a;
   const tb = typeof b;
   if (ta === 'number' && tb === 'number') return (a as number) - (b as number);
-  if (ta === 'bigint' && tb === 'bigint') return a === b ? 0 : (a as bigint) < (b as bigint) ? -1 : 1;
-  if (numeric || isNumberLike(ta) || isNumberLike(tb)) {
-    const na = toNumber(a);
-    const nb = toNumber(b);
-    if (na !== undefined && nb !== undefined) return na - nb;
+  if (isNumberLike(ta) || isNumberLike(tb)) {
+    const other = isNumberLike(ta) ? b : a;
+    if (isNumberLike(typeof other) || (typeof other === 'string' && isNumericText(other))) {
+      // Infinity and NaN have no decimal form: compare those as floats.
+      if (!decimal.readValue(a) || !decimal.readValue(b)) return Number(toNumber(a)) - Number(toNumber(b));
+      return decimal.compareText(a, b);
+    }
   }
   if (a instanceof Date || b instanceof Date) {
     const da = toDate(a);
     const db = toDate(b);
-    if (da && db) return da.getTime() - db.getTime();
+    if (da && db) return epochMicros(da) - epochMicros(db);
   }
-  const sa = toText(a);
-  const sb = toText(b);
-  return sa === sb ? 0 : sa < sb ? -1 : 1;
+  if (ta === 'boolean' && tb === 'boolean') return Number(a) - Number(b);
+  return compareText(toText(a), toText(b));
+}
+
+/** Orders two strings by code point (what a binary or "C" collation does). */
+export function compareText(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 function isNumberLike(type: string): boolean {
