@@ -7,6 +7,7 @@ import { mysqlTarget } from './target';
 import { retryPolicy } from '../shared/sql/retry';
 import { serverInputSchema, serverOutputSchema, serverSavedConnection } from '../shared/sql/server';
 import { MYSQL_PORT } from './connection';
+import { quoteIdent } from './identifiers';
 import { MysqlIntrospector } from './introspect';
 import { MysqlWriter, type MysqlWriteMode } from './writer';
 
@@ -40,6 +41,14 @@ export const mysqlInput = defineInput({
   status: 'stable',
   schema: MysqlInputSchema,
   savedConnection: serverSavedConnection(MYSQL_PORT),
+  // The usual collations compare text ignoring case and trailing spaces; string literals take backslash escapes.
+  filterDialect: {
+    quoteIdent,
+    exactTextEquality: false,
+    caseSensitiveLike: false,
+    exactDecimals: true,
+    backslashEscapes: true,
+  },
   introspect: (config) => new MysqlIntrospector(config.connection),
   examples: [
     {

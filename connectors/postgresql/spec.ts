@@ -5,6 +5,7 @@ import { createSqlInput } from '../shared/sql/tables-input';
 import { retryPolicy } from '../shared/sql/retry';
 import { serverInputSchema, serverOutputSchema, serverSavedConnection } from '../shared/sql/server';
 import { DEFAULT_PORT } from './connection';
+import { quoteIdent } from './identifiers';
 import { PostgresIntrospector } from './introspect';
 import { postgresSource } from './source';
 import { postgresTarget } from './target';
@@ -40,6 +41,13 @@ export const postgresqlInput = defineInput({
   status: 'stable',
   schema: PostgresqlInputSchema,
   savedConnection: serverSavedConnection(DEFAULT_PORT),
+  filterDialect: {
+    quoteIdent,
+    exactTextEquality: true,
+    caseSensitiveLike: true,
+    exactDecimals: true,
+    backslashEscapes: false,
+  },
   introspect: (config) => new PostgresIntrospector(config.connection),
   examples: [
     {

@@ -18,6 +18,7 @@ import { IncrementalSchema } from '../shared/sql/sql-input';
 import { createSqlInput } from '../shared/sql/tables-input';
 import { sqlOutput } from '../shared/sql/tables-output';
 import { SqliteIntrospector } from './introspect';
+import { quoteIdent } from './reader';
 import { sqliteSource } from './source';
 import { sqliteTarget } from './target';
 import { SqliteWriter } from './writer';
@@ -76,6 +77,14 @@ export const sqliteInput = defineInput({
   status: 'stable',
   schema: SqliteInputSchema,
   savedConnection,
+  // `=` compares text exactly; LIKE ignores ASCII case.
+  filterDialect: {
+    quoteIdent,
+    exactTextEquality: true,
+    caseSensitiveLike: false,
+    exactDecimals: false,
+    backslashEscapes: false,
+  },
   introspect: (config, ctx) => new SqliteIntrospector(resolveConfigPath(ctx.baseDir, config.path)),
   examples: [
     {

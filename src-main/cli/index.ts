@@ -61,8 +61,12 @@ program
   .option('--set <key=value>', 'override a config value (repeatable)', setOption)
   .option('-v, --verbose', 'show info and debug logs')
   .option('--full', 'ignore the stored incremental watermark and read every row')
+  .option('--explain', 'print the plan (reads, pushed-down filter, processors, writes) instead of running')
   .action(
-    async (file: string, options: { set?: Record<string, string>; verbose?: boolean; full?: boolean }) => {
+    async (
+      file: string,
+      options: { set?: Record<string, string>; verbose?: boolean; full?: boolean; explain?: boolean },
+    ) => {
       const { runCommand } = await import('./run-command');
       process.exitCode = await runCommand(file, options);
     },

@@ -19,6 +19,8 @@ export interface RunCommandOptions {
   /** Ignore the stored incremental watermark: read every row (the new watermark is stored after). */
   full?: boolean;
   verbose?: boolean;
+  /** Print the plan (what is read, pushed down, processed and written) instead of running. */
+  explain?: boolean;
 }
 
 function printProblems(problems: ConfigProblem[]): void {
@@ -52,6 +54,11 @@ export async function runCommand(file: string, options: RunCommandOptions = {}):
   if (!checked.ok) {
     printProblems(checked.problems);
     return RUN_EXIT.invalid;
+  }
+  if (options.explain) {
+    const { explainPipeline } = await import('./explain');
+    for (const line of await explainPipeline(checked.loaded, registry)) process.stdout.write(`${line}\n`);
+    return RUN_EXIT.completed;
   }
 
   const progress = process.stderr.isTTY ? createProgressDisplay(process.stderr) : null;

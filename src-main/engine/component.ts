@@ -183,6 +183,25 @@ interface SpecBase<S extends TSchema> {
   introspect?(config: Static<S>, ctx: ComponentContext): Introspector;
   /** The connector's saved connections (`connection: { ref: name }`), for components that connect to something. */
   savedConnection?: SavedConnectionSpec;
+  /** How the database reads the conditions a `filter` right after this input may push into its query. */
+  filterDialect?: FilterDialect;
+}
+
+/**
+ * What pushing a filter's conditions into a source query must know of the database's SQL. A
+ * pushed condition only narrows what is read: the filter still runs on every row, so a condition
+ * may be pushed where the database keeps at least the rows the filter keeps.
+ */
+export interface FilterDialect {
+  quoteIdent(name: string): string;
+  /** `=` on text compares exactly (PostgreSQL, SQLite); MySQL's usual collations ignore case, so `<>` and NOT IN cannot go there. */
+  exactTextEquality: boolean;
+  /** LIKE is case-sensitive as ours is (PostgreSQL); elsewhere only LIKE, not NOT LIKE, is pushed. */
+  caseSensitiveLike: boolean;
+  /** Backslashes in string literals are escapes (MySQL): literals holding one are not pushed. */
+  backslashEscapes: boolean;
+  /** Decimal columns compare exactly (PostgreSQL, MySQL); SQLite keeps them as floating point. */
+  exactDecimals: boolean;
 }
 
 /**
