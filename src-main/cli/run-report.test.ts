@@ -3,6 +3,7 @@ import {
   createProgressDisplay,
   formatClock,
   formatDuration,
+  processorsReport,
   progressLine,
   summaryLine,
   tablesReport,
@@ -88,5 +89,55 @@ describe('run report', () => {
     ]);
     expect(tablesReport(undefined)).toEqual([]);
     expect(tablesReport({})).toEqual([]);
+  });
+
+  it('says where every row went: per processor, then the balance of the run', () => {
+    const counts = (type: string, n: number[]) => ({
+      type,
+      records_in: n[0],
+      records_out: n[1],
+      records_dropped: n[2],
+      records_skipped: n[3],
+      records_failed: n[4],
+    });
+    expect(
+      processorsReport({
+        records_read: 1000,
+        records_written: 1180,
+        records_failed: 12,
+        processors: {
+          'pipeline.processors[0]': counts('filter', [1000, 990, 10, 0, 0]),
+          'pipeline.processors[1]': counts('transform', [990, 983, 0, 2, 5]),
+          'pipeline.processors[2]': counts('split', [983, 1187, 0, 0, 0]),
+        },
+      }),
+    ).toEqual([
+      'processor                            in    out  dropped  skipped  failed',
+      'pipeline.processors[0] filter     1,000    990       10        0       0',
+      'pipeline.processors[1] transform    990    983        0        2       5',
+      'pipeline.processors[2] split        983  1,187        0        0       0',
+      // 7 of the failed rows were refused by the output.
+      'rows: 1,000 read + 204 added = 1,180 written + 10 dropped + 2 skipped + 12 failed',
+    ]);
+    expect(processorsReport({ records_read: 5, records_written: 5, records_failed: 0 })).toEqual([]);
+  });
+
+  it('says how many rows a stopped run left unfinished', () => {
+    const [, , balance] = processorsReport({
+      records_read: 5000,
+      records_written: 1000,
+      records_failed: 1,
+      processors: {
+        'pipeline.processors[0]': {
+          type: 'transform',
+          records_in: 2000,
+          records_out: 1999,
+          records_dropped: 0,
+          records_skipped: 0,
+          records_failed: 1,
+        },
+      },
+    });
+    expect(balance).toBe('rows: 5,000 read = 1,000 written + 1 failed + 3,999 not finished');
   });
 });

@@ -65,6 +65,17 @@ export interface TableFigures {
   records_failed: number;
 }
 
+/** Rows as aligned columns: the first to the left, the others (counts) to the right, two spaces apart. */
+function alignedRows(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 /**
  * One aligned line per table of a multi-table copy, under a header, in the order the input
  * listed them; nothing for a run of one table.
@@ -72,7 +83,7 @@ export interface TableFigures {
 export function tablesReport(tables: Record<string, TableFigures> | undefined): string[] {
   const entries = Object.entries(tables ?? {});
   if (entries.length === 0) return [];
-  const rows = [
+  return alignedRows([
     ['table', 'read', 'written', 'failed'],
     ...entries.map(([name, t]) => [
       name,
@@ -80,15 +91,69 @@ export function tablesReport(tables: Record<string, TableFigures> | undefined): 
       formatCount(t.records_written),
       formatCount(t.records_failed),
     ]),
-  ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  // Names to the left, counts to the right, two spaces between columns.
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
-      .join('  ')
-      .trimEnd(),
-  );
+  ]);
+}
+
+/** The counters of one processor (the engine's ProcessorStats). */
+export interface ProcessorFigures {
+  type: string;
+  records_in: number;
+  records_out: number;
+  records_dropped: number;
+  records_skipped: number;
+  records_failed: number;
+}
+
+/**
+ * Where every row went: one aligned line per processor (rows in, out, dropped without an error,
+ * skipped and dead-lettered for an error), then the balance of the run, e.g.
+ * `rows: 1,000 read = 985 written + 10 dropped + 5 failed`. Nothing for a run without processors.
+ */
+export function processorsReport(
+  stats: Pick<RunFigures, 'records_read' | 'records_written' | 'records_failed'> & {
+    processors?: Record<string, ProcessorFigures>;
+  },
+): string[] {
+  const entries = Object.entries(stats.processors ?? {});
+  if (entries.length === 0) return [];
+  const lines = alignedRows([
+    ['processor', 'in', 'out', 'dropped', 'skipped', 'failed'],
+    ...entries.map(([path, p]) => [
+      p.type ? `${path} ${p.type}` : path,
+      ...[p.records_in, p.records_out, p.records_dropped, p.records_skipped, p.records_failed].map(
+        formatCount,
+      ),
+    ]),
+  ]);
+  return [...lines, balanceLine(stats.records_read, stats.records_written, stats.records_failed, entries)];
+}
+
+/** `rows: 1,000 read + 200 added = 1,185 written + 10 dropped + 5 failed`, with what is not accounted for. */
+function balanceLine(
+  read: number,
+  written: number,
+  failed: number,
+  processors: [string, ProcessorFigures][],
+): string {
+  let added = 0;
+  let dropped = 0;
+  let skipped = 0;
+  for (const [, p] of processors) {
+    // Rows a processor made beyond those it was handed (split), as the stats count dropped ones.
+    added += Math.max(0, p.records_out - (p.records_in - p.records_skipped - p.records_failed));
+    dropped += p.records_dropped;
+    skipped += p.records_skipped;
+  }
+  const left = read + added - (written + dropped + skipped + failed);
+  const terms = [`${formatCount(written)} written`];
+  if (dropped > 0) terms.push(`${formatCount(dropped)} dropped`);
+  if (skipped > 0) terms.push(`${formatCount(skipped)} skipped`);
+  if (failed > 0) terms.push(`${formatCount(failed)} failed`);
+  // Rows still between stages when a run stopped early.
+  if (left > 0) terms.push(`${formatCount(left)} not finished`);
+  const source =
+    added > 0 ? `${formatCount(read)} read + ${formatCount(added)} added` : `${formatCount(read)} read`;
+  return `rows: ${source} = ${terms.join(' + ')}`;
 }
 
 /**

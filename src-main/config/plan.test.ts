@@ -102,6 +102,23 @@ describe('buildPlan', () => {
     ]);
   });
 
+  it("gives each processor its path, type and on_error (the processor's own config without it)", async () => {
+    const file = await ws.write(
+      'orders.yaml',
+      text.replace(
+        'condition: qty\n',
+        'condition: qty\n      on_error: fail\n    - type: filter\n      condition: id\n',
+      ),
+    );
+    const checked = await loadAndValidate(file, testRegistry(), { env: {} });
+    if (!checked.ok) throw new Error(checked.problems.map(formatProblem).join('\n'));
+    const plan = await buildPlan(checked.loaded, testRegistry(), { logger, signal });
+    expect(plan.processors.map(({ path, type, onError }) => ({ path, type, onError }))).toEqual([
+      { path: 'pipeline.processors[0]', type: 'filter', onError: 'fail' },
+      { path: 'pipeline.processors[1]', type: 'filter', onError: undefined },
+    ]);
+  });
+
   it('turns a FieldError from a factory into a located ConfigErrors', async () => {
     const file = await ws.write('orders.yaml', text.replace('path: out.csv', 'path: "out\\0.csv"'));
     const checked = await loadAndValidate(file, testRegistry(), { env: {} });

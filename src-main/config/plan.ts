@@ -5,12 +5,12 @@ import type {
   InputSpec,
   Logger,
   OutputSpec,
-  Processor,
   ProcessorSpec,
 } from '../engine/component';
 import { parseErrorLimit } from '../engine/rejects';
-import type { PipelinePlan } from '../engine/runtime';
+import type { PipelinePlan, PlannedProcessor } from '../engine/runtime';
 import { componentFields, type SpecLookup } from './component-fields';
+import { describePushdown, pushdownFirstFilter } from './filter-pushdown';
 import type { LoadedConfig } from './load';
 import { ConfigErrors } from './problem';
 import {
@@ -68,14 +68,20 @@ export async function buildPlan(
   const inputPlace = placed.filter((p) => p.kind === 'input')[0];
   const inputSpec = specFor(inputPlace) as InputSpec;
   const inputContext = ctx.watermark === undefined ? context : { ...context, watermark: ctx.watermark };
-  const input = await located(inputPlace, (config) => inputSpec.create(config, inputContext));
+  const input = await located(inputPlace, async (config) => {
+    const pushed = await pushdownFirstFilter(placed, specFor, config, context);
+    for (const line of pushed ? describePushdown(pushed.pushdown) : []) ctx.logger.info(line);
+    return inputSpec.create(pushed?.input ?? config, inputContext);
+  });
   try {
-    const processors: { path: string; processor: Processor }[] = [];
+    const processors: PlannedProcessor[] = [];
     for (const place of placed.filter((p) => p.kind === 'processor')) {
       const spec = specFor(place) as ProcessorSpec;
       processors.push({
         path: place.path,
+        type: place.component.type,
         processor: await located(place, (config) => spec.create(config, context)),
+        ...(place.onError ? { onError: place.onError } : {}),
       });
     }
     const outputPlace = placed.filter((p) => p.kind === 'output')[0];

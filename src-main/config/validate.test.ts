@@ -97,6 +97,26 @@ output: { type: file, path: out.csv }
     ]);
   });
 
+  it('takes on_error beside the type of every processor, and names a wrong one at its place', async () => {
+    const text = orders
+      .replace('condition: qty\n', 'condition: qty\n      on_error: skip\n')
+      .replace('condition: qtty status', 'condition: qty\n      on_error: drop');
+    expect(await validate({ 'e.yaml': text })).toEqual([
+      'e.yaml:14:7: pipeline.processors[1].on_error: must be one of: "fail", "skip", "dead_letter"',
+    ]);
+    // Checked beside `type`, never as a field of the processor's own schema; columns still checked.
+    const mapping = `version: 1
+input: { type: generate, columns: [id] }
+pipeline:
+  processors:
+    - { type: mapping, on_error: fail, fields: { key: idd } }
+output: { type: file, path: out.csv }
+`;
+    expect(await validate({ 'm.yaml': mapping })).toEqual([
+      'm.yaml:5:50: pipeline.processors[0].fields.key: unknown column "idd" (did you mean "id"?)',
+    ]);
+  });
+
   it('reports any other error a processor throws at the processor', async () => {
     const broken = defineProcessor({
       name: 'filter',

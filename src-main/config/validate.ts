@@ -4,6 +4,7 @@ import type { ComponentConfig } from '../../src-shared/config/pipeline';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import type { Column } from '../../src-shared/types/logical';
 import { FieldError, silentLogger, type ComponentContext, type ComponentKind } from '../engine/component';
+import { DEFAULT_ON_ERROR, ON_ERROR_MODES, type OnError } from '../engine/processor-chain';
 import { PERCENT_MIN_ROWS } from '../engine/rejects';
 import { closestNames } from '../engine/similar';
 import { childPath, joinPath, pathContains } from './config-path';
@@ -17,6 +18,24 @@ const ERROR_LIMIT_PERCENT = '^(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)%$';
 
 /** A component section as the top level sees it: a `type` plus fields its own schema checks. */
 const ComponentSection = T.Object({ type: T.String({ minLength: 1 }) }, { additionalProperties: true });
+
+/** `on_error`, beside `type` in every processor: the runtime applies it, whatever the processor. */
+export const OnErrorSchema = T.Union(
+  ON_ERROR_MODES.map((mode) => T.Literal(mode)),
+  {
+    description:
+      'What happens to a row this processor cannot process (a bad cast, bad JSON, a function error): ' +
+      'dead_letter keeps it in the dead-letter file with the error and counts it as failed (see pipeline.error_limit); ' +
+      'skip drops it, counted and said in the run notes; fail stops the run, naming the row.',
+    default: DEFAULT_ON_ERROR,
+  },
+);
+
+/** A processor section as the top level sees it: `type`, `on_error`, and fields its own schema checks. */
+const ProcessorSection = T.Object(
+  { type: T.String({ minLength: 1 }), on_error: T.Optional(OnErrorSchema) },
+  { additionalProperties: true },
+);
 
 /** JSON Schema of the top level of a pipeline config (version 1). */
 export const PipelineTopLevel = T.Object(
@@ -39,11 +58,11 @@ export const PipelineTopLevel = T.Object(
         {
           channels: T.Optional(T.Integer({ minimum: 1 })),
           buffer: T.Optional(T.Integer({ minimum: 1 })),
-          processors: T.Optional(T.Array(ComponentSection)),
+          processors: T.Optional(T.Array(ProcessorSection)),
           error_limit: T.Optional(
             T.Union([T.Integer({ minimum: 0 }), T.String({ pattern: ERROR_LIMIT_PERCENT })], {
               description:
-                'Rejected rows (refused by the output for their data) the run tolerates before it fails: a count (100), ' +
+                'Rejected rows (refused by the output for their data, or dead-lettered by a processor) the run tolerates before it fails: a count (100), ' +
                 `or a percentage of the rows read ("1%", judged once ${PERCENT_MIN_ROWS} rows were read, and at the end). ` +
                 'Default 0: any rejected row fails the run.',
               default: 0,
@@ -79,7 +98,17 @@ export const PipelineTopLevel = T.Object(
 export interface PlacedComponent {
   kind: ComponentKind;
   path: string;
+  /** Its section; for a processor without `on_error`, which is no field of its own. */
   component: ComponentConfig;
+  /** A processor's `on_error` as written (the top-level schema checks it); absent when not written. */
+  onError?: OnError;
+}
+
+/** A processor section split into its own fields and the `on_error` the runtime applies (shared by nested processor lists). */
+export function splitOnError(section: ComponentConfig): { component: ComponentConfig; onError?: OnError } {
+  if (!('on_error' in section)) return { component: section };
+  const { on_error: onError, ...component } = section;
+  return { component: component as ComponentConfig, onError: onError as OnError };
 }
 
 function isComponent(value: unknown): value is ComponentConfig {
@@ -97,9 +126,9 @@ export function placedComponents(config: LoadedConfig['config']): PlacedComponen
   if (isComponent(config.input)) placed.push({ kind: 'input', path: 'input', component: config.input });
   const processors = config.pipeline?.processors;
   if (Array.isArray(processors)) {
-    processors.forEach((component, i) => {
-      if (isComponent(component))
-        placed.push({ kind: 'processor', path: `pipeline.processors[${i}]`, component });
+    processors.forEach((section, i) => {
+      if (isComponent(section))
+        placed.push({ kind: 'processor', path: `pipeline.processors[${i}]`, ...splitOnError(section) });
     });
   }
   if (isComponent(config.output)) placed.push({ kind: 'output', path: 'output', component: config.output });
@@ -239,9 +268,12 @@ export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): Co
   }
   // A malformed component section (a processor without `type`) would leave a gap in the
   // chain; a problem elsewhere (`pipeline.channels`) does not stop the column checks.
+  // A bad `on_error` does not change the columns.
   const chainBroken = topLevelProblems.some(
     ({ path }) =>
-      path === '' || path === 'pipeline' || CHAIN_SECTIONS.some((section) => pathContains(section, path)),
+      path === '' ||
+      path === 'pipeline' ||
+      (!path.endsWith('.on_error') && CHAIN_SECTIONS.some((section) => pathContains(section, path))),
   );
   if (!chainBroken) problems.push(...checkColumns(loaded, registry, checked));
   return problems;

@@ -106,6 +106,12 @@ export interface BoundProcessor {
    * input ended, returning the rows still held.
    */
   flush?(ctx: ProcessContext): Row[];
+  /**
+   * For processors that look values up elsewhere (enrichment from a database or an HTTP API):
+   * awaited with each batch before `process` is handed the same rows, to fetch what they need,
+   * so that `process` itself stays synchronous.
+   */
+  prepare?(rows: Row[]): Promise<void>;
 }
 
 export interface Processor {
@@ -114,6 +120,19 @@ export interface Processor {
    * Throws `FieldError` when the config names something the columns do not have.
    */
   bind(columns: Column[]): BoundProcessor;
+  /**
+   * Set by a processor whose result needs every row of the input in one place (aggregate, merge,
+   * deduplicate): bound processors keep their state per lane, so the run then uses one lane
+   * whatever `pipeline.channels` says, and says why in its notes.
+   */
+  oneLaneReason?: string;
+  /**
+   * Called once by a run before any row moves (never by validation, which only binds): connect to
+   * what the processor needs (a lookup database) and learn what `bind` needs (the lookup's types).
+   */
+  open?(): Promise<void>;
+  /** Called once when a run ends, however it ended, for a processor whose `open` was called. */
+  close?(): Promise<void>;
 }
 
 /** A row an output refused for its data (a constraint, a value that does not fit), with the database's reason. */

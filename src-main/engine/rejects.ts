@@ -6,7 +6,8 @@ import type { StatsAccumulator } from './stats';
 
 /*
  * Rejected rows during a run: each goes to the dead-letter sink and counts as failed; past
- * `pipeline.error_limit` the run fails, saying how many and what the last one was.
+ * `pipeline.error_limit` the run fails, saying how many and what the last one was. Rows a
+ * processor skipped (`on_error: skip`) are counted and said in the run's notes.
  */
 
 /** `pipeline.error_limit`: at most `rows` rejected rows, or at most `percent` % of the rows read. */
@@ -37,12 +38,12 @@ export function formatErrorLimit(limit: ErrorLimit): string {
 }
 
 /** The row, shortened for a message. */
-function rowPreview(columns: Column[], row: Row, max = 120): string {
+export function rowPreview(columns: Column[], row: Row, max = 120): string {
   const text = JSON.stringify(rowObject(columns, row));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-const rows = (n: number) => `${formatCount(n)} ${n === 1 ? 'row' : 'rows'}`;
+export const rows = (n: number) => `${formatCount(n)} ${n === 1 ? 'row' : 'rows'}`;
 
 /** Sends rejected rows to the sink, counts them and enforces the error limit. Shared by all lanes. */
 export class RejectTracker {
@@ -104,5 +105,39 @@ export class RejectTracker {
 
   close(): Promise<string[]> {
     return this.sink.close();
+  }
+}
+
+/**
+ * Rows processors could not process and skipped (`on_error: skip`): said in the log at a
+ * processor's first skipped row, and in the run's notes at the end (how many, and the last error).
+ * Shared by all lanes.
+ */
+export class SkippedRows {
+  private readonly byPlace = new Map<string, { count: number; last: string }>();
+
+  constructor(private readonly logger: Logger) {}
+
+  add(place: string, lane: number, skipped: { error: string }[]): void {
+    if (skipped.length === 0) return;
+    const last = skipped[skipped.length - 1].error;
+    const seen = this.byPlace.get(place);
+    const message = `${place} skipped ${rows(skipped.length)} it could not process (last: ${last})`;
+    if (seen) {
+      seen.count += skipped.length;
+      seen.last = last;
+      this.logger.debug(message, { lane });
+    } else {
+      this.byPlace.set(place, { count: skipped.length, last });
+      this.logger.warn(`${message}; on_error: skip drops such rows`, { lane });
+    }
+  }
+
+  /** One note per processor that skipped rows, in the order they first did. */
+  notes(): string[] {
+    return [...this.byPlace].map(
+      ([place, { count, last }]) =>
+        `${rows(count)} skipped by ${place} (on_error: skip), not written; last error: ${last}`,
+    );
   }
 }

@@ -179,7 +179,7 @@ describe('runPipeline', () => {
     expect(checkpoints).toEqual([0, 1, 2, 3]);
   });
 
-  it('binds each processor once per input shape, chaining the columns', async () => {
+  it('binds each processor once per lane and input shape, chaining the columns', async () => {
     const wide: Column[] = [...columns, { name: 'extra', type: 'string' }];
     const renamed: Column[] = [{ name: 'renamed', type: 'int' }];
     const firstBinds: Column[][] = [];
@@ -209,9 +209,10 @@ describe('runPipeline', () => {
       }),
     );
     expect(result.status).toBe('completed');
-    expect(firstBinds).toHaveLength(2);
+    // Per lane: a processor that holds rows back keeps them per lane, flushed when its lane ends.
+    expect(firstBinds).toHaveLength(4);
     expect(new Set(firstBinds)).toEqual(new Set([columns, wide]));
-    expect(secondBinds).toEqual([renamed, renamed]);
+    expect(secondBinds).toEqual([renamed, renamed, renamed, renamed]);
     expect(new Set(seen)).toEqual(new Set([renamed]));
     expect(calls.rows.get(1)?.slice(0, 3)).toEqual([[0], [1], [2]]);
   });

@@ -1,27 +1,30 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { Batch, Checkpoint, Column, Row } from './batch';
+import type { Batch, Checkpoint } from './batch';
 import { Channel } from './channel';
 import {
-  failOnReject,
-  FieldError,
   silentLogger,
-  type BoundProcessor,
   type Input,
   type Logger,
   type Output,
-  type Processor,
   type RejectedRow,
   type StreamDescription,
 } from './component';
 import { JsonLinesDeadLetter, LoggedDeadLetter } from './dead-letter';
-import { DEFAULT_ERROR_LIMIT, RejectTracker, type ErrorLimit } from './rejects';
+import { bindProcessors, LaneChains, type ChainServices, type PlannedProcessor } from './processor-chain';
+import { DEFAULT_ERROR_LIMIT, RejectTracker, SkippedRows, type ErrorLimit } from './rejects';
+import { atStage, messageOf } from './stage-error';
 import { StatsAccumulator, type RunStats } from './stats';
+
+export { DEFAULT_ON_ERROR, ON_ERROR_MODES, type OnError, type PlannedProcessor } from './processor-chain';
 
 /** Everything a run needs, created from a config by the config module (`buildPlan`). */
 export interface PipelinePlan {
   input: Input;
-  /** In pipeline order; `path` locates each in the config (`pipeline.processors[1]`) for error messages. */
-  processors: { path: string; processor: Processor }[];
+  /**
+   * In pipeline order; `path` locates each in the config (`pipeline.processors[1]`) for error
+   * messages, dead letters and counters; `onError` says what happens to a row it rejects.
+   */
+  processors: PlannedProcessor[];
   output: Output;
   /** Lanes requested (`pipeline.channels`); the input may grant fewer. */
   channels: number;
@@ -75,84 +78,14 @@ const DEFAULT_PROGRESS_MS = 1000;
 // event loop this often keeps timers (progress) and abort signals (Ctrl-C) alive.
 const YIELD_EVERY_MS = 20;
 
-/** An error tagged with the part of the pipeline it came from. */
-class StageError extends Error {
-  constructor(place: string, cause: unknown) {
-    super(locatedMessage(place, cause), { cause });
-    this.name = 'StageError';
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function locatedMessage(place: string, error: unknown): string {
-  if (error instanceof FieldError) {
-    const separator = error.path.startsWith('[') ? '' : '.';
-    return `${place}${separator}${error.path}: ${error.message}`;
-  }
-  return `${place}: ${messageOf(error)}`;
-}
-
-function atStage(place: string, error: unknown): Error {
-  return error instanceof StageError ? error : new StageError(place, error);
-}
-
-/** The processors bound against one input shape, and the columns they produce. */
-interface BoundChain {
-  columns: Column[];
-  steps: { path: string; bound: BoundProcessor }[];
-}
-
-/**
- * Binds the processor chain once per distinct `columns` array (inputs reuse one array while
- * the shape holds), shared by all lanes. Each processor is bound to its predecessor's columns.
- */
-function chainBinder(processors: PipelinePlan['processors']): (columns: Column[]) => BoundChain {
-  const cache = new WeakMap<Column[], BoundChain>();
-  return (columns) => {
-    const cached = cache.get(columns);
-    if (cached) return cached;
-    const steps: BoundChain['steps'] = [];
-    let current = columns;
-    for (const { path, processor } of processors) {
-      let bound: BoundProcessor;
-      try {
-        bound = processor.bind(current);
-      } catch (error) {
-        throw atStage(path, error);
-      }
-      steps.push({ path, bound });
-      current = bound.columns;
-    }
-    const chain = { columns: current, steps };
-    cache.set(columns, chain);
-    return chain;
-  };
-}
-
-function applyChain(chain: BoundChain, rows: Row[]): Row[] {
-  let current = rows;
-  for (const { path, bound } of chain.steps) {
-    if (current.length === 0) break;
-    try {
-      current = bound.process(current, failOnReject);
-    } catch (error) {
-      throw atStage(path, error);
-    }
-  }
-  return current;
-}
-
 interface LaneContext {
   plan: PipelinePlan;
   lanes: number;
   buffer: number;
   signal: AbortSignal;
   stats: StatsAccumulator;
-  bindChain: (columns: Column[]) => BoundChain;
   rejects: RejectTracker;
+  chainServices: ChainServices;
   onCheckpoint?: RunOptions['onCheckpoint'];
 }
 
@@ -179,9 +112,12 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
   };
 
   const transform = async () => {
+    const chains = new LaneChains(ctx.plan.processors, lane, ctx.chainServices);
+    let largestBatch = 1;
     for await (const batch of raw) {
-      const chain = batch.rows.length > 0 ? ctx.bindChain(batch.columns) : null;
-      const rows = chain ? applyChain(chain, batch.rows) : batch.rows;
+      const chain = batch.rows.length > 0 ? chains.chainFor(batch.columns, batch.table) : null;
+      const rows = chain ? await chain.process(batch.rows) : batch.rows;
+      largestBatch = Math.max(largestBatch, batch.rows.length);
       if (chain && rows.length > 0) {
         const out: Batch = { columns: chain.columns, rows, checkpoint: batch.checkpoint, bytes: batch.bytes };
         // The output routes a multi-table input's rows by it.
@@ -191,6 +127,14 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
         // Nothing to write, but the position still advances once earlier batches are written.
         const out: Batch = { columns: batch.columns, rows: [], checkpoint: batch.checkpoint };
         if (batch.table !== undefined) out.table = batch.table;
+        await processed.send(out);
+      }
+    }
+    // The lane's input ended: what processors held back (aggregates) goes out in batches no larger than the input's.
+    for (const { columns, table, rows } of await chains.flush()) {
+      for (let start = 0; start < rows.length; start += largestBatch) {
+        const out: Batch = { columns, rows: rows.slice(start, start + largestBatch) };
+        if (table !== undefined) out.table = table;
         await processed.send(out);
       }
     }
@@ -276,11 +220,14 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
     logger,
     deadLetterPath ?? 'the log',
   );
+  const skipped = new SkippedRows(logger);
+  stats.addProcessors(plan.processors.map(({ path, type }) => ({ path, type: type ?? '' })));
 
   let estimating: Promise<void> = Promise.resolve();
+  const opened: PlannedProcessor[] = [];
   try {
     if (!controller.signal.aborted) {
-      const requested = Math.max(1, Math.floor(plan.channels));
+      const requested = lanesRequested(plan, stats, logger);
       let lanePlan;
       try {
         lanePlan = await plan.input.plan(requested);
@@ -295,8 +242,8 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
       }
       logger.info('run started', { lanes });
 
-      const bindChain = chainBinder(plan.processors);
-      await announceStreams(plan, bindChain, stats);
+      await openProcessors(plan, opened);
+      await announceStreams(plan, stats);
       estimating = estimateTotal(plan.input, stats, logger);
       const ctx: LaneContext = {
         plan,
@@ -304,8 +251,8 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
         buffer: Math.max(1, Math.floor(plan.buffer ?? DEFAULT_BUFFER)),
         signal: controller.signal,
         stats,
-        bindChain,
         rejects,
+        chainServices: { stats, rejects, skipped, lanes },
         onCheckpoint: options.onCheckpoint,
       };
       // Cancelled while the input was planning: nothing to start.
@@ -353,6 +300,14 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
   } catch (error) {
     logger.warn('closing the input failed', { error: messageOf(error) });
   }
+  for (const { path, processor } of opened) {
+    try {
+      await processor.close?.();
+    } catch (error) {
+      logger.warn(`closing ${path} failed`, { error: messageOf(error) });
+    }
+  }
+  for (const note of skipped.notes()) stats.notes.push(note);
   try {
     for (const note of await rejects.close()) {
       stats.notes.push(note);
@@ -373,15 +328,39 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
 }
 
 /**
+ * `pipeline.channels`, or one lane when a processor needs every row in one place (an aggregate
+ * keeps its state per lane), said in the notes when that is fewer than asked for.
+ */
+function lanesRequested(plan: PipelinePlan, stats: StatsAccumulator, logger: Logger): number {
+  const requested = Math.max(1, Math.floor(plan.channels));
+  const oneLane = plan.processors.find(({ processor }) => processor.oneLaneReason);
+  if (!oneLane || requested === 1) return requested;
+  const note = `${oneLane.path}: ${oneLane.processor.oneLaneReason}, so the run uses one lane, not ${requested}`;
+  stats.notes.push(note);
+  logger.info(note);
+  return 1;
+}
+
+/** Opens the processors that connect to something, in order, before any row moves; `opened` lists those to close. */
+async function openProcessors(plan: PipelinePlan, opened: PlannedProcessor[]): Promise<void> {
+  for (const planned of plan.processors) {
+    if (!planned.processor.open) continue;
+    // Closed at the end even when opening fails: it may hold part of what it opened.
+    opened.push(planned);
+    try {
+      await planned.processor.open();
+    } catch (error) {
+      throw atStage(planned.path, error);
+    }
+  }
+}
+
+/**
  * For an input that reads several streams (tables): counts each from the start (so one without
  * rows is reported), binds the processors to each stream's columns (a filter naming a column one
  * table lacks fails now, naming the table), and lets the output create what the streams need.
  */
-async function announceStreams(
-  plan: PipelinePlan,
-  bindChain: (columns: Column[]) => BoundChain,
-  stats: StatsAccumulator,
-): Promise<void> {
+async function announceStreams(plan: PipelinePlan, stats: StatsAccumulator): Promise<void> {
   if (!plan.input.streams) return;
   let streams: StreamDescription[];
   try {
@@ -402,7 +381,7 @@ async function announceStreams(
   }
   const prepared = streams.map((stream): StreamDescription => {
     try {
-      return { ...stream, columns: bindChain(stream.columns).columns };
+      return { ...stream, columns: bindProcessors(plan.processors, stream.columns).columns };
     } catch (error) {
       throw new Error(`${messageOf(error)} (table "${stream.name}")`, { cause: error });
     }

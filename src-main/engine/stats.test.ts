@@ -57,4 +57,32 @@ describe('StatsAccumulator', () => {
     stats.addRead(10);
     expect(stats.snapshot().rows_per_second).toBe(0);
   });
+
+  it('counts per processor in pipeline order, deriving the rows dropped without an error', () => {
+    const stats = new StatsAccumulator();
+    stats.addProcessors([
+      { path: 'pipeline.processors[0]', type: 'filter' },
+      { path: 'pipeline.processors[1]', type: 'split' },
+      { path: 'pipeline.processors[2]', type: 'transform' },
+    ]);
+    stats.addProcessed('pipeline.processors[0]', 100, 60);
+    stats.addProcessed('pipeline.processors[1]', 60, 150);
+    stats.addProcessed('pipeline.processors[2]', 150, 140);
+    stats.addProcessorSkipped('pipeline.processors[2]', 4);
+    stats.addProcessorFailed('pipeline.processors[2]', 6);
+    const counts = (type: string, n: number[]) => ({
+      type,
+      records_in: n[0],
+      records_out: n[1],
+      records_dropped: n[2],
+      records_skipped: n[3],
+      records_failed: n[4],
+    });
+    expect(stats.final().processors).toEqual({
+      'pipeline.processors[0]': counts('filter', [100, 60, 40, 0, 0]),
+      'pipeline.processors[1]': counts('split', [60, 150, 0, 0, 0]),
+      'pipeline.processors[2]': counts('transform', [150, 140, 0, 4, 6]),
+    });
+    expect(new StatsAccumulator().final().processors).toBeUndefined();
+  });
 });

@@ -20,6 +20,31 @@ export interface RunStats {
    * whole-database copy), in the order the input listed them; absent otherwise.
    */
   tables?: Record<string, StreamStats>;
+  /**
+   * Counters per processor, by its path in the config (`pipeline.processors[1]`), in pipeline
+   * order; absent for a pipeline without processors. With them every row read is accounted for:
+   * written, dropped or skipped by a processor, or failed (a dead letter).
+   */
+  processors?: Record<string, ProcessorStats>;
+}
+
+/** The counters of one processor (summed over lanes and input shapes). */
+export interface ProcessorStats {
+  /** The processor's `type` (`filter`, `transform`), for reports. */
+  type: string;
+  /** Rows handed to it. */
+  records_in: number;
+  /** Rows it passed on (a `split` may pass on more than it was handed). */
+  records_out: number;
+  /**
+   * Rows it took in and did not pass on, without an error: filtered out, or combined into fewer
+   * rows (an aggregate); `records_in − records_out − records_skipped − records_failed`, at least 0.
+   */
+  records_dropped: number;
+  /** Rows it could not process that `on_error: skip` dropped. */
+  records_skipped: number;
+  /** Rows it could not process that went to the dead-letter file (`on_error: dead_letter`). */
+  records_failed: number;
 }
 
 /** The counters of one stream (table) of a multi-stream run. */
@@ -56,6 +81,7 @@ export class StatsAccumulator {
   private readonly startedAt: number;
   private readonly samples: Sample[];
   private readonly streams = new Map<string, StreamStats>();
+  private readonly processors = new Map<string, Omit<ProcessorStats, 'records_dropped'>>();
 
   constructor(options: StatsAccumulatorOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -89,6 +115,35 @@ export class StatsAccumulator {
     this.recordsFailed += rows;
   }
 
+  /** Lists the processors up front, in pipeline order, so one that never saw a row is reported too. */
+  addProcessors(processors: { path: string; type: string }[]): void {
+    for (const { path, type } of processors)
+      this.processors.set(path, {
+        type,
+        records_in: 0,
+        records_out: 0,
+        records_skipped: 0,
+        records_failed: 0,
+      });
+  }
+
+  /** Rows the processor at `path` was handed and passed on (in one call of `process` or `flush`). */
+  addProcessed(path: string, rowsIn: number, rowsOut: number): void {
+    const counts = this.processor(path);
+    counts.records_in += rowsIn;
+    counts.records_out += rowsOut;
+  }
+
+  /** Rows the processor at `path` could not process, skipped (`on_error: skip`). */
+  addProcessorSkipped(path: string, rows: number): void {
+    this.processor(path).records_skipped += rows;
+  }
+
+  /** Rows the processor at `path` sent to the dead-letter file; the run's total is counted by `addFailed`. */
+  addProcessorFailed(path: string, rows: number): void {
+    this.processor(path).records_failed += rows;
+  }
+
   /** Statistics now, with the rate over the last `windowMs` (the whole run while it is shorter). */
   snapshot(): RunStats {
     const at = this.now();
@@ -119,7 +174,23 @@ export class StatsAccumulator {
       ...(this.streams.size > 0
         ? { tables: Object.fromEntries([...this.streams].map(([name, counts]) => [name, { ...counts }])) }
         : {}),
+      ...(this.processors.size > 0
+        ? {
+            processors: Object.fromEntries(
+              [...this.processors].map(([path, counts]) => [path, withDropped(counts)]),
+            ),
+          }
+        : {}),
     };
+  }
+
+  private processor(path: string): Omit<ProcessorStats, 'records_dropped'> {
+    let counts = this.processors.get(path);
+    if (!counts) {
+      counts = { type: '', records_in: 0, records_out: 0, records_skipped: 0, records_failed: 0 };
+      this.processors.set(path, counts);
+    }
+    return counts;
   }
 
   private stream(name: string): StreamStats {
@@ -130,6 +201,12 @@ export class StatsAccumulator {
     }
     return counts;
   }
+}
+
+function withDropped(counts: Omit<ProcessorStats, 'records_dropped'>): ProcessorStats {
+  const { type, records_in, records_out, records_skipped, records_failed } = counts;
+  const dropped = Math.max(0, records_in - records_out - records_skipped - records_failed);
+  return { type, records_in, records_out, records_dropped: dropped, records_skipped, records_failed };
 }
 
 function rate(rows: number, ms: number): number {
