@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../src-main/engine/batch';
 import { failOnReject, FieldError } from '../../src-main/engine/component';
+import { collectingContext } from '../shared/processor-testing';
 import { testContext } from '../shared/test-support';
 import { filterProcessor } from './spec';
 
@@ -67,5 +68,33 @@ describe('filter processor', () => {
     expect(() => bind('qty > AND id = 1')).toThrow(
       expect.objectContaining({ message: "syntax error near 'AND'", offset: 7 }),
     );
+  });
+
+  it('mode exclude drops the rows where the condition is TRUE and keeps FALSE and NULL ones', () => {
+    const rows = [
+      [1, '3', 'paid'],
+      [2, '0', 'void'],
+      [3, '5', null],
+    ];
+    const include = filterProcessor.create({ condition: "status = 'void'" }, ctx).bind(columns);
+    const exclude = filterProcessor
+      .create({ condition: "status = 'void'", mode: 'exclude' }, ctx)
+      .bind(columns);
+    expect(include.process(rows, failOnReject).map((r) => r[0])).toEqual([2]);
+    expect(exclude.process(rows, failOnReject).map((r) => r[0])).toEqual([1, 3]);
+  });
+
+  it('hands a row the condition cannot be evaluated on to the run, and goes on', () => {
+    const bound = bind('100 / CAST(qty AS INT) > 10');
+    const rows = [
+      [1, '5', 'paid'],
+      [2, '0', 'paid'],
+      [3, 'x', 'paid'],
+      [4, '20', 'paid'],
+    ];
+    const collect = collectingContext();
+    expect(bound.process(rows, collect).map((r) => r[0])).toEqual([1]);
+    expect(collect.rejected.map((r) => r.row[0])).toEqual([2, 3]);
+    expect(collect.rejected[1].error).toBe("cannot CAST 'x' AS INT");
   });
 });

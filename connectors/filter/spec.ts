@@ -11,6 +11,13 @@ export const FilterSchema = Type.Object(
         "SQL condition a row must meet to pass, e.g. `qty > 0 AND status <> 'void'`. Rows where it is FALSE or NULL are dropped.",
       examples: ["qty > 0 AND status <> 'void'", "email LIKE '%@example.com'", 'deleted_at IS NULL'],
     }),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('include'), Type.Literal('exclude')], {
+        description:
+          'include keeps the rows where the condition is TRUE; exclude drops them and keeps the rest (FALSE or NULL), so include and exclude of one condition split the rows between them.',
+        default: 'include',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -27,6 +34,10 @@ export const filterProcessor = defineProcessor({
   examples: [
     { title: 'Paid orders with a quantity', config: { condition: "qty > 0 AND status <> 'void'" } },
     { title: 'Rows from 2024 on', config: { condition: "created_at >= '2024-01-01'" } },
+    {
+      title: 'Everything but test accounts',
+      config: { condition: "email LIKE '%@test.example'", mode: 'exclude' },
+    },
   ],
   create(config) {
     return {
@@ -38,11 +49,19 @@ export const filterProcessor = defineProcessor({
           if (err instanceof ExpressionError) throw new FieldError('condition', err.message, err.position);
           throw err;
         }
+        const keep = config.mode !== 'exclude';
         return {
           columns,
-          process(rows) {
+          process(rows, ctx) {
             const kept = [];
-            for (const row of rows) if (test(row)) kept.push(row);
+            for (const row of rows) {
+              // A row the condition cannot be evaluated on (division by zero, a bad CAST) is an error for that row.
+              try {
+                if (test(row) === keep) kept.push(row);
+              } catch (error) {
+                ctx.reject(row, error);
+              }
+            }
             return kept;
           },
         };
