@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFustgo } from '../../src-main/cli/test-cli';
 
 /*
  * `fustgo run` of generate → enrichment (a SQLite lookup) → aggregate → CSV with
@@ -14,22 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * (`npx electron-vite build`), else the sources through tsx.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
-const command = built
-  ? [join(root, 'bin', 'fustgo.js')]
-  : ['--import', 'tsx', join(root, 'src-main', 'cli', 'index.ts')];
-
 let dir: string;
 
 function fustgo(...args: string[]) {
-  const result = spawnSync(process.execPath, [...command, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, FUSTGO_HOME: join(dir, 'home') },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runFustgo(args, { cwd: dir, timeoutMs: 120_000 });
 }
 
 const REGIONS = ['north', 'east', 'south', 'west'];

@@ -1,32 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runFustgo } from './test-cli';
 
 /*
  * The `fustgo` command as scripts use it: exit codes and output. Runs the built CLI
  * when there is one, else the sources through tsx.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
-const command = built
-  ? [join(root, 'bin', 'fustgo.js')]
-  : ['--import', 'tsx', join(root, 'src-main', 'cli', 'index.ts')];
-
 let dir: string;
 
 function fustgo(...args: string[]) {
-  const result = spawnSync(process.execPath, [...command, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runFustgo(args, { cwd: dir });
 }
 
 const pipeline = (count: number) => `version: 1
@@ -59,7 +47,7 @@ describe('fustgo CLI', () => {
     const help = fustgo('--help');
     expect(help.code).toBe(0);
     for (const name of ['validate', 'run', 'serve', 'plugins']) expect(help.stdout).toContain(name);
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(fustgo('--version').stdout.trim()).toBe(pkg.version);
   });
 
@@ -119,7 +107,7 @@ describe('fustgo CLI', () => {
 
   it('runs every shipped example as it is, with the right output', () => {
     // A copy, so the runs write their output/ beside the copy and not into the repository.
-    cpSync(join(root, 'resources', 'examples'), join(dir, 'examples'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'resources', 'examples'), join(dir, 'examples'), { recursive: true });
     const out = (name: string) => join(dir, 'examples', 'output', name);
     for (const example of ['generate-to-csv', 'csv-to-sqlite', 'sqlite-to-jsonl']) {
       const run = fustgo('run', join('examples', `${example}.yaml`));

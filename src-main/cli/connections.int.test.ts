@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSql } from '../../connectors/mysql/connection';
 import {
@@ -10,6 +8,7 @@ import {
   dropTestDatabases,
   type TestDatabases,
 } from '../../connectors/shared/sql/test-databases';
+import { CLI_BUILT, runFustgo } from './test-cli';
 
 /*
  * Saved connections on the command line: `fustgo connections add` stores one with its password
@@ -17,8 +16,6 @@ import {
  * any output, the store, the logs or the files the run leaves.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
 const DB = 'fustgo_cli_conns';
 const USER = 'fustgo_cli_conn_user';
 const PASSWORD = 'Cli-Pw-never-printed-58e1';
@@ -27,15 +24,13 @@ let dbs: TestDatabases;
 const outputs: string[] = [];
 
 function fustgo(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'fustgo.js'), ...args], {
+  const result = runFustgo(args, {
     cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-    input,
-    env: { ...process.env, FUSTGO_HOME: join(dir, 'home'), MY_PASSWORD: PASSWORD },
+    env: { MY_PASSWORD: PASSWORD },
+    ...(input !== undefined ? { input } : {}),
   });
   outputs.push(result.stdout, result.stderr);
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return result;
 }
 
 /** Every file under a folder, for grepping. */
@@ -57,7 +52,7 @@ output:
   write: { table: customers, create_table: true }
 `;
 
-describe.skipIf(!built)('fustgo connections and connection: { ref }', () => {
+describe.skipIf(!CLI_BUILT)('fustgo connections and connection: { ref }', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fustgo-cli-conns-'));
     dbs = await createTestDatabases(DB);

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFustgo } from './test-cli';
 
 /*
  * `fustgo run` with rows the output refuses: the `note:` line says where they went, the JSON
@@ -12,23 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * is one (`npx electron-vite build`), else the sources through tsx.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
-const command = built
-  ? [join(root, 'bin', 'fustgo.js')]
-  : ['--import', 'tsx', join(root, 'src-main', 'cli', 'index.ts')];
-
 let dir: string;
 let home: string;
 
 function fustgo(...args: string[]) {
-  const result = spawnSync(process.execPath, [...command, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, FUSTGO_HOME: home },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runFustgo(args, { cwd: dir, home: home });
 }
 
 /** Six people, two of them bad for the target: a repeated id, a missing name. */

@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabases,
@@ -12,6 +10,7 @@ import {
   type TestDatabases,
 } from '../../connectors/shared/sql/test-databases';
 import type { SchemaDiff } from '../../src-shared/api/diff-model';
+import { CLI_BUILT, runFustgo } from './test-cli';
 
 /*
  * `fustgo diff` (the built command) on a MariaDB → PostgreSQL pipeline: the comparison table,
@@ -19,20 +18,12 @@ import type { SchemaDiff } from '../../src-shared/api/diff-model';
  * invalid config or an output without tables, 3 a database it cannot reach).
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
 const DB = `fustgo_test_cli_diff_${randomBytes(4).toString('hex')}`;
 let dir: string;
 let dbs: TestDatabases | undefined;
 
 function fustgo(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'fustgo.js'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, FUSTGO_HOME: join(dir, 'home') },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runFustgo(args, { cwd: dir });
 }
 
 const pipeline = (output: string, port = 3306) => `version: 1
@@ -49,7 +40,7 @@ const postgresOutput = (table: string, more = '') => `  type: postgresql
   connection: { host: 127.0.0.1, port: 5432, database: ${DB}, username: postgres }
   write: { table: ${table}${more} }`;
 
-describe.skipIf(!built)('fustgo diff', () => {
+describe.skipIf(!CLI_BUILT)('fustgo diff', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fustgo-diff-cli-'));
     dbs = await createTestDatabases(DB);

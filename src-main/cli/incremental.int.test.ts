@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BUILT, runFustgo } from './test-cli';
 
 /*
  * `fustgo run` with an incremental input: the watermark is stored in the data dir's metadata
@@ -12,18 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * watermark where it was, and `--full` reads everything again.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
 let dir: string;
 
 function fustgo(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'fustgo.js'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, FUSTGO_HOME: join(dir, 'home') },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runFustgo(args, { cwd: dir });
 }
 
 const pipeline = (target: string) => `version: 1
@@ -48,7 +39,7 @@ function addOrders(from: number, to: number): void {
   db.close();
 }
 
-describe.skipIf(!built)('fustgo run with an incremental input', () => {
+describe.skipIf(!CLI_BUILT)('fustgo run with an incremental input', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fustgo-incremental-'));
     writeFileSync(join(dir, 'sync.yaml'), pipeline('target.db'));

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSql } from '../../connectors/mysql/connection';
@@ -11,6 +9,7 @@ import {
   dropTestDatabases,
   type TestDatabases,
 } from '../../connectors/shared/sql/test-databases';
+import { CLI_BUILT, runFustgo } from './test-cli';
 
 /*
  * A filter right after a SQL input: what MariaDB can evaluate goes into the source query (fewer
@@ -18,20 +17,12 @@ import {
  * never changes the result; `--explain` shows the plan without running.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
 const DB = 'fustgo_pushdown';
 let dir: string;
 let dbs: TestDatabases;
 
 function fustgo(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'fustgo.js'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, FUSTGO_HOME: join(dir, 'home') },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runFustgo(args, { cwd: dir });
 }
 
 const pipeline = `version: 1
@@ -50,7 +41,7 @@ output:
   write: { table: orders, create_table: true }
 `;
 
-describe.skipIf(!built)('filter pushdown', () => {
+describe.skipIf(!CLI_BUILT)('filter pushdown', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fustgo-pushdown-'));
     dbs = await createTestDatabases(DB);

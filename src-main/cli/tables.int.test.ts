@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mysql2';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMysql, runSql } from '../../connectors/mysql/connection';
+import { CLI_BUILT, runFustgo } from './test-cli';
 
 /*
  * `fustgo run` (the built command) copying a whole MariaDB database into PostgreSQL: the summary
@@ -15,21 +14,13 @@ import { connectMysql, runSql } from '../../connectors/mysql/connection';
  * its place in the file. Against the local servers, in databases of its own.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = existsSync(join(root, 'out', 'main', 'cli.js'));
 const DB = `fustgo_test_cli_tables_${randomBytes(4).toString('hex')}`;
 let dir: string;
 let my: Connection | undefined;
 let pgAdmin: Client | undefined;
 
 function fustgo(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'fustgo.js'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, FUSTGO_HOME: join(dir, 'home') },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runFustgo(args, { cwd: dir });
 }
 
 const pipeline = (tables: string) => `version: 1
@@ -46,7 +37,7 @@ output:
   write: { table: "*" }
 `;
 
-describe.skipIf(!built)('fustgo run with query.tables', () => {
+describe.skipIf(!CLI_BUILT)('fustgo run with query.tables', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fustgo-tables-'));
     writeFileSync(join(dir, 'move.yaml'), pipeline('["*"]'));
