@@ -1,7 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSql } from '../connectors/mysql/connection';
 import {
@@ -9,9 +8,10 @@ import {
   dropTestDatabases,
   type TestDatabases,
 } from '../connectors/shared/sql/test-databases';
-import { collectPageErrors, launchChromium, screenshot } from './support/browser';
-import { startStudioServer, type StudioServer } from './support/studio-server';
-import { StudioPage } from './support/studio-page';
+import { screenshot } from './support/browser';
+import type { StudioServer } from './support/studio-server';
+import type { StudioPage } from './support/studio-page';
+import { openStudioSession, type StudioSession } from './support/studio-session';
 
 /*
  * Saved connections in the studio: add them (testing first), use them in a job by name, run it,
@@ -32,15 +32,15 @@ function filesUnder(folder: string): string[] {
 }
 
 describe('saved connections in the studio', () => {
+  let session: StudioSession;
   let dataDir: string;
   let server: StudioServer;
-  let browser: Browser;
   let page: Page;
   let studio: StudioPage;
   let pageErrors: string[];
   let dbs: TestDatabases;
   /** Every API response body and WebSocket frame the page received. */
-  const received: string[] = [];
+  let received: string[];
 
   beforeAll(async () => {
     dbs = await createTestDatabases(DB);
@@ -54,32 +54,14 @@ describe('saved connections in the studio', () => {
       dbs.my,
       "INSERT INTO products VALUES (1, 'Tea', 3.50), (2, '绿茶', 12.00), (3, 'Coffee', 4.25)",
     );
-    dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-conns-'));
-    [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
-    const context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1440, height: 900 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    page.on('response', (response) => {
-      if (response.url().includes('/api/'))
-        void response.text().then(
-          (t) => received.push(t),
-          () => undefined,
-        );
-    });
-    page.on('websocket', (ws) => ws.on('framereceived', (frame) => received.push(String(frame.payload))));
-    studio = new StudioPage(page, server.url);
+    session = await openStudioSession('e2e-conns');
+    ({ dataDir, server, page, studio, pageErrors, received } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.close();
     if (dbs) await runSql(dbs.my, `DROP USER IF EXISTS '${MY_USER}'@'%'`);
     await dropTestDatabases(DB, dbs ?? {});
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const dialog = () => page.getByTestId('connection-dialog');

@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabases,
   dropTestDatabases,
   type TestDatabases,
 } from '../connectors/shared/sql/test-databases';
-import { collectPageErrors, launchChromium, screenshot } from './support/browser';
-import { startStudioServer, type StudioServer } from './support/studio-server';
-import { StudioPage } from './support/studio-page';
+import { screenshot } from './support/browser';
+import type { StudioServer } from './support/studio-server';
+import type { StudioPage } from './support/studio-page';
+import { openStudioSession, type StudioSession } from './support/studio-session';
 
 /*
  * Data preview in the studio: a link from elsewhere opens a table's preview with its types, the
@@ -24,16 +22,15 @@ const ROWS = 5000;
 const PASSWORD = 'E2e-Preview-Pw-51c2a';
 
 describe('data preview in the studio', () => {
-  let dataDir: string;
+  let session: StudioSession;
   let server: StudioServer;
-  let browser: Browser;
   let page: Page;
   let studio: StudioPage;
   let pageErrors: string[];
   let dbs: TestDatabases;
   let connectionId: string;
   /** Every API response body the page received. */
-  const received: string[] = [];
+  let received: string[];
 
   const grid = () => page.getByTestId('data-grid');
   const shown = async () => (await page.getByTestId('preview-shown').textContent())?.trim() ?? '';
@@ -70,8 +67,8 @@ describe('data preview in the studio', () => {
         TIMESTAMPTZ '2024-03-01 08:00:00.123456+00' + i * INTERVAL '1 minute'
       FROM generate_series(1, ${ROWS}) AS i`);
     await dbs.pg.query('ANALYZE orders');
-    dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-preview-'));
-    [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
+    session = await openStudioSession('e2e-preview');
+    ({ server, page, pageErrors, studio, received } = session);
     const saved = await fetch(`${server.url}/api/v1/connections`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -83,28 +80,11 @@ describe('data preview in the studio', () => {
     });
     expect(saved.status).toBe(200);
     connectionId = ((await saved.json()) as { id: string }).id;
-    const context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1440, height: 900 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    page.on('response', (response) => {
-      if (response.url().includes('/api/'))
-        void response.text().then(
-          (t) => received.push(t),
-          () => undefined,
-        );
-    });
-    studio = new StudioPage(page, server.url);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.close();
     await dropTestDatabases(DB, dbs ?? {});
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('opens a table from a link, with its columns, types and rows', async () => {

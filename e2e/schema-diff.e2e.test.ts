@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabases,
@@ -12,8 +9,9 @@ import {
   type TestDatabases,
 } from '../connectors/shared/sql/test-databases';
 import type { Job } from '../src-shared/api/model';
-import { collectPageErrors, launchChromium, screenshot } from './support/browser';
-import { startStudioServer, type StudioServer } from './support/studio-server';
+import { screenshot } from './support/browser';
+import type { StudioServer } from './support/studio-server';
+import { openStudioSession, type StudioSession } from './support/studio-session';
 
 /*
  * The schema diff on the job page: a job copying a PostgreSQL table into one that lacks a
@@ -25,9 +23,8 @@ const DB = `fustgo_e2e_diff_${randomBytes(4).toString('hex')}`;
 const connection = `{ host: 127.0.0.1, port: 5432, database: ${DB}, username: postgres }`;
 
 describe('the schema diff in Chromium against fustgo serve', () => {
-  let dataDir: string;
+  let session: StudioSession;
   let server: StudioServer;
-  let browser: Browser;
   let page: Page;
   let pageErrors: string[];
   let dbs: Partial<TestDatabases> = {};
@@ -44,15 +41,8 @@ describe('the schema diff in Chromium against fustgo serve', () => {
       'CREATE TABLE warehouse_customers (id integer PRIMARY KEY, name varchar(100) NOT NULL)',
       'CREATE TABLE narrow_customers (id smallint PRIMARY KEY, name varchar(20) NOT NULL, city integer, region text NOT NULL)',
     );
-    dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-diff-'));
-    [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
-    const context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1440, height: 900 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
+    session = await openStudioSession('e2e-diff');
+    ({ server, page, pageErrors } = session);
     job = await createJob('customers-to-warehouse', pipeline('warehouse_customers'));
   });
 
@@ -68,10 +58,8 @@ describe('the schema diff in Chromium against fustgo serve', () => {
   }
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.close();
     await dropTestDatabases(DB, dbs);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const row = (column: string) => page.locator(`[data-testid="schema-diff-row"][data-column="${column}"]`);
