@@ -78,3 +78,42 @@ export function Modal({
     </dialog>
   );
 }
+
+/** "Delete X?": a modal with Cancel and a red Delete (test ids `confirm-delete`, `confirm-delete-ok`). */
+export function ConfirmDelete({
+  title,
+  children,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  children: ReactNode;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      title={title}
+      testId="confirm-delete"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            className="button danger-solid"
+            data-testid="confirm-delete-ok"
+            onClick={onConfirm}
+          >
+            {t('common.delete')}
+          </button>
+        </>
+      }
+    >
+      {children}
+    </Modal>
+  );
+}

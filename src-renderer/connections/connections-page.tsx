@@ -5,7 +5,7 @@ import { api } from '../api/client';
 import { errorText, type ErrorText } from '../api/error-text';
 import { formatDateTime } from '../app/format';
 import { useAsync } from '../app/use-async';
-import { ErrorBanner, Modal } from '../app/widgets';
+import { ConfirmDelete, ErrorBanner } from '../app/widgets';
 import { ScanStatus } from '../catalog/scan-status';
 import { ConnectionDialog, TestResult } from './connection-dialog';
 
@@ -158,28 +158,13 @@ export function ConnectionsPage() {
         />
       )}
       {deleting && (
-        <Modal
+        <ConfirmDelete
           title={t('connections.confirm_delete_title')}
-          testId="confirm-delete"
+          onConfirm={() => void remove(deleting)}
           onClose={() => setDeleting(null)}
-          footer={
-            <>
-              <button type="button" className="button" onClick={() => setDeleting(null)}>
-                {t('common.cancel')}
-              </button>
-              <button
-                type="button"
-                className="button danger-solid"
-                data-testid="confirm-delete-ok"
-                onClick={() => void remove(deleting)}
-              >
-                {t('common.delete')}
-              </button>
-            </>
-          }
         >
           {t('connections.confirm_delete', { name: deleting.name })}
-        </Modal>
+        </ConfirmDelete>
       )}
     </section>
   );

@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { errorText, type ErrorText } from '../api/error-text';
 import { formatCount, formatDateTime } from '../app/format';
 import { useAsync } from '../app/use-async';
-import { ErrorBanner, Modal, StatusBadge } from '../app/widgets';
+import { ConfirmDelete, ErrorBanner, StatusBadge } from '../app/widgets';
 import { NewJobDialog } from './new-job-dialog';
 import { useRunStore } from './run-store';
 
@@ -146,28 +146,13 @@ export function JobsPage() {
         />
       )}
       {deleting && (
-        <Modal
+        <ConfirmDelete
           title={t('jobs.confirm_delete_title')}
-          testId="confirm-delete"
+          onConfirm={() => void remove(deleting)}
           onClose={() => setDeleting(null)}
-          footer={
-            <>
-              <button type="button" className="button" onClick={() => setDeleting(null)}>
-                {t('common.cancel')}
-              </button>
-              <button
-                type="button"
-                className="button danger-solid"
-                data-testid="confirm-delete-ok"
-                onClick={() => void remove(deleting)}
-              >
-                {t('common.delete')}
-              </button>
-            </>
-          }
         >
           {t('jobs.confirm_delete', { name: deleting.name })}
-        </Modal>
+        </ConfirmDelete>
       )}
     </section>
   );
