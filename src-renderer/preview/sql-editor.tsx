@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import 'monaco-editor/languages/definitions/sql/register';
-import { monaco } from '../yaml/monaco';
+import { createCodeEditor, monaco } from '../yaml/monaco';
 
 export interface SqlEditorProps {
   value: string;
@@ -20,30 +20,13 @@ export function SqlEditor({ value, onChange, onRun }: SqlEditorProps) {
 
   useEffect(() => {
     if (!host.current) return;
-    const instance = monaco.editor.create(host.current, {
-      value,
-      language: 'sql',
-      automaticLayout: true,
-      minimap: { enabled: false },
-      fontSize: 13,
-      fontFamily:
-        'ui-monospace, "JetBrains Mono", "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace',
-      lineNumbersMinChars: 3,
-      scrollBeyondLastLine: false,
-      tabSize: 2,
-      renderLineHighlight: 'line',
-      fixedOverflowWidgets: true,
-      wordWrap: 'on',
-    });
+    const { editor: instance, dispose } = createCodeEditor(host.current, value, 'sql', (text) =>
+      onChangeRef.current(text),
+    );
     editor.current = instance;
-    const subscription = instance.onDidChangeModelContent(() => onChangeRef.current(instance.getValue()));
     instance.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
     return () => {
-      subscription.dispose();
-      // The editor first: disposing its model first leaves it to touch a disposed model.
-      const model = instance.getModel();
-      instance.dispose();
-      model?.dispose();
+      dispose();
       editor.current = null;
     };
     // Created once; later `value` changes are applied below without recreating the editor.

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import { api } from '../api/client';
 import { registerCatalogCompletions } from './catalog-completions';
-import { monaco } from './monaco';
+import { createCodeEditor, monaco } from './monaco';
 
 export interface YamlEditorProps {
   value: string;
@@ -25,29 +25,12 @@ export function YamlEditor({ value, onChange, problems, reveal }: YamlEditorProp
   useEffect(() => {
     if (!host.current) return;
     registerCatalogCompletions(api);
-    const instance = monaco.editor.create(host.current, {
-      value,
-      language: 'yaml',
-      automaticLayout: true,
-      minimap: { enabled: false },
-      fontSize: 13,
-      fontFamily:
-        'ui-monospace, "JetBrains Mono", "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace',
-      lineNumbersMinChars: 3,
-      scrollBeyondLastLine: false,
-      tabSize: 2,
-      renderLineHighlight: 'line',
-      fixedOverflowWidgets: true,
-      wordWrap: 'on',
-    });
+    const { editor: instance, dispose } = createCodeEditor(host.current, value, 'yaml', (text) =>
+      onChangeRef.current(text),
+    );
     editor.current = instance;
-    const subscription = instance.onDidChangeModelContent(() => onChangeRef.current(instance.getValue()));
     return () => {
-      subscription.dispose();
-      // The editor first: disposing its model first leaves widgets (suggestions) touching a disposed model.
-      const model = instance.getModel();
-      instance.dispose();
-      model?.dispose();
+      dispose();
       editor.current = null;
     };
     // The editor is created once; later `value` changes are applied below without recreating it.
