@@ -1,5 +1,6 @@
 import type { ComponentSpec } from '../src-main/engine/component';
 import { aggregateProcessor } from './aggregate/spec';
+import { conditionalProcessor } from './conditional/spec';
 import { dateFormatProcessor } from './date_format/spec';
 import { deduplicateProcessor } from './deduplicate/spec';
 import { enrichmentProcessor } from './enrichment/spec';
@@ -39,6 +40,7 @@ export const components: ComponentSpec[] = [
   aggregateProcessor,
   mergeProcessor,
   deduplicateProcessor,
+  conditionalProcessor,
   fileOutput,
   sqliteOutput,
   postgresqlOutput,

@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadPipelineFile } from '../../src-main/config';
 import type { InputSpec, OutputSpec } from '../../src-main/engine/component';
-import type { PipelineConfig } from '../../src-shared/config/pipeline';
+import type { ComponentConfig, PipelineConfig } from '../../src-shared/config/pipeline';
 import { fileInput, fileOutput } from '../file/spec';
 import { generateInput } from '../generate/spec';
 import { sqliteInput, sqliteOutput } from '../sqlite/spec';
@@ -28,9 +28,17 @@ describe('example pipelines', () => {
   it.each(examples)('%s: input and output fit their schemas', async (file) => {
     const config = await load(file);
     const ajv = new Ajv({ strict: false, allErrors: true });
+    // A chain ending in a conditional has an output per branch instead of the top-level one.
+    const conditional = config.pipeline?.processors?.find((p) => p.type === 'conditional') as
+      { branches?: { output: ComponentConfig }[]; else?: { output: ComponentConfig } } | undefined;
+    const targets = conditional
+      ? [...(conditional.branches ?? []), ...(conditional.else ? [conditional.else] : [])].map(
+          (b) => b.output,
+        )
+      : [config.output as ComponentConfig];
     for (const [section, spec] of [
       [config.input, inputs[config.input.type]],
-      [config.output, outputs[config.output.type]],
+      ...targets.map((output) => [output, outputs[output.type]] as const),
     ] as const) {
       expect(spec, `${file}: ${section.type}`).toBeDefined();
       const { type: _type, ...fields } = section;
@@ -47,7 +55,7 @@ describe('example pipelines', () => {
       const config = await load('sqlite-to-jsonl.yaml');
       const ctx = testContext(dir);
       const { type: _i, ...inputConfig } = config.input;
-      const { type: _o, ...outputConfig } = config.output;
+      const { type: _o, ...outputConfig } = config.output as ComponentConfig;
       const input = await sqliteInput.create(inputConfig as Parameters<typeof sqliteInput.create>[0], ctx);
       const output = await fileOutput.create(outputConfig as Parameters<typeof fileOutput.create>[0], ctx);
       for await (const batch of input.read(0, 1, ctx.signal)) await output.write(batch, 0);

@@ -8,7 +8,13 @@ import type { ConfigProblem } from '../../src-shared/api/model';
 import { createCliLogger } from './cli-logger';
 import { cliDataDir } from './data-dir';
 import { openRunWatermark, type RunWatermark } from '../jobs/run-watermark';
-import { createProgressDisplay, processorsReport, summaryLine, tablesReport } from './run-report';
+import {
+  branchesReport,
+  createProgressDisplay,
+  processorsReport,
+  summaryLine,
+  tablesReport,
+} from './run-report';
 
 /** Exit codes of `fustgo run`, a contract scripts rely on. */
 export const RUN_EXIT = { completed: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
@@ -96,6 +102,8 @@ export async function runCommand(file: string, options: RunCommandOptions = {}):
     process.stdout.write(`${result.status}: ${summaryLine(result)}\n`);
     // A multi-table copy: one line per table.
     for (const line of tablesReport(result.tables)) process.stdout.write(`  ${line}\n`);
+    // A conditional: where rows went per branch.
+    for (const line of branchesReport(result.branches)) process.stdout.write(`  ${line}\n`);
     // Processors: where every row went.
     for (const line of processorsReport(result)) process.stdout.write(`  ${line}\n`);
     for (const note of result.notes) process.stdout.write(`note: ${note}\n`);

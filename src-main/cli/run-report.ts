@@ -156,6 +156,39 @@ function balanceLine(
   return `rows: ${source} = ${terms.join(' + ')}`;
 }
 
+/** The counters of one branch of a `conditional` (the engine's BranchStats). */
+export interface BranchFigures {
+  name: string;
+  output: string;
+  records_in: number;
+  records_written: number;
+  records_failed: number;
+}
+
+/** A branch's name for the report: conditions can be long. */
+function shortLabel(label: string, max = 40): string {
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+}
+
+/**
+ * Where rows went per branch of a `conditional`: one aligned line per branch (rows it got, its
+ * output wrote, its output rejected), in config order; nothing for a run without branches.
+ */
+export function branchesReport(branches: Record<string, BranchFigures> | undefined): string[] {
+  const entries = Object.entries(branches ?? {});
+  if (entries.length === 0) return [];
+  return alignedRows([
+    ['branch', 'output', 'in', 'written', 'failed'],
+    ...entries.map(([, b]) => [
+      shortLabel(b.name),
+      b.output,
+      formatCount(b.records_in),
+      formatCount(b.records_written),
+      formatCount(b.records_failed),
+    ]),
+  ]);
+}
+
 /**
  * Redraws one line on a terminal stream, at most every `intervalMs` (the last state
  * is always drawn by `finish`, so throttling loses nothing the user needs).

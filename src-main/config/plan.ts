@@ -13,7 +13,12 @@ import { componentFields, type SpecLookup } from './component-fields';
 import { describePushdown, pushdownFirstFilter } from './filter-pushdown';
 import type { LoadedConfig } from './load';
 import { ConfigErrors } from './problem';
+import { branchLabel, type PlannedBranch, type PlannedBranching } from '../engine/branches';
+import type { Output } from '../engine/component';
 import {
+  branchComponents,
+  branchSections,
+  CONDITIONAL,
   jobNameOf,
   placedComponents,
   thrownProblem,
@@ -73,9 +78,11 @@ export async function buildPlan(
     for (const line of pushed ? describePushdown(pushed.pushdown) : []) ctx.logger.info(line);
     return inputSpec.create(pushed?.input ?? config, inputContext);
   });
-  try {
+  // Outputs created so far, closed again when a later component cannot be created.
+  const outputs: Output[] = [];
+  const planProcessors = async (places: PlacedComponent[]): Promise<PlannedProcessor[]> => {
     const processors: PlannedProcessor[] = [];
-    for (const place of placed.filter((p) => p.kind === 'processor')) {
+    for (const place of places) {
       const spec = specFor(place) as ProcessorSpec;
       processors.push({
         path: place.path,
@@ -84,9 +91,40 @@ export async function buildPlan(
         ...(place.onError ? { onError: place.onError } : {}),
       });
     }
-    const outputPlace = placed.filter((p) => p.kind === 'output')[0];
-    const outputSpec = specFor(outputPlace) as OutputSpec;
-    const output = await located(outputPlace, (config) => outputSpec.create(config, context));
+    return processors;
+  };
+  const planOutput = async (place: PlacedComponent): Promise<Output> => {
+    const spec = specFor(place) as OutputSpec;
+    const output = await located(place, (config) => spec.create(config, context));
+    outputs.push(output);
+    return output;
+  };
+  try {
+    const processors = await planProcessors(placed.filter((p) => p.kind === 'processor'));
+    // Validation above guarantees a conditional is last, and that it has no top-level output beside it.
+    const closing = processors[processors.length - 1];
+    let branching: PlannedBranching | undefined;
+    let output: Output | undefined;
+    if (closing?.type === CONDITIONAL) {
+      processors.pop();
+      const nested = branchComponents(loaded.config);
+      const conditional = placed.find((p) => p.path === closing.path) as PlacedComponent;
+      const branches: PlannedBranch[] = [];
+      for (const { path: branchPath, section } of branchSections(conditional.component, closing.path)) {
+        const inBranch = nested.filter((p) => p.branch === branchPath);
+        const outputPlace = inBranch.find((p) => p.kind === 'output') as PlacedComponent;
+        branches.push({
+          path: branchPath,
+          label: branchLabel(section as { name?: string; when?: string }),
+          processors: await planProcessors(inBranch.filter((p) => p.kind === 'processor')),
+          output: await planOutput(outputPlace),
+          outputType: outputPlace.component.type,
+        });
+      }
+      branching = { router: closing, branches };
+    } else {
+      output = await planOutput(placed.filter((p) => p.kind === 'output')[0]);
+    }
     const pipeline = loaded.config.pipeline;
     // Validated above: a count or a percentage.
     const errorLimit = parseErrorLimit(pipeline?.error_limit);
@@ -94,13 +132,16 @@ export async function buildPlan(
     return {
       input,
       processors,
-      output,
+      ...(output ? { output } : {}),
+      ...(branching ? { branching } : {}),
       channels: pipeline?.channels ?? 1,
       ...(pipeline?.buffer !== undefined ? { buffer: pipeline.buffer } : {}),
       ...(errorLimit ? { errorLimit } : {}),
       ...(deadLetter ? { deadLetterPath: path.resolve(loaded.baseDir, deadLetter) } : {}),
     };
   } catch (error) {
+    const reason = error instanceof Error ? error : new Error(String(error));
+    for (const output of outputs) await output.close(reason).catch(() => undefined);
     await input.close?.().catch(() => undefined);
     throw error;
   }

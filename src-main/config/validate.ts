@@ -37,60 +37,66 @@ const ProcessorSection = T.Object(
   { additionalProperties: true },
 );
 
-/** JSON Schema of the top level of a pipeline config (version 1). */
-export const PipelineTopLevel = T.Object(
-  {
-    version: T.Literal(1),
-    job: T.Optional(
-      T.Object(
-        {
-          name: T.Optional(T.String({ minLength: 1 })),
-          type: T.Optional(T.String()),
-          schedule: T.Optional(T.String()),
-          description: T.Optional(T.String()),
-        },
-        { additionalProperties: false },
-      ),
+/** The sections of the top level of a pipeline config (version 1). */
+const topLevelSections = {
+  version: T.Literal(1),
+  job: T.Optional(
+    T.Object(
+      {
+        name: T.Optional(T.String({ minLength: 1 })),
+        type: T.Optional(T.String()),
+        schedule: T.Optional(T.String()),
+        description: T.Optional(T.String()),
+      },
+      { additionalProperties: false },
     ),
-    input: ComponentSection,
-    pipeline: T.Optional(
-      T.Object(
-        {
-          channels: T.Optional(T.Integer({ minimum: 1 })),
-          buffer: T.Optional(T.Integer({ minimum: 1 })),
-          processors: T.Optional(T.Array(ProcessorSection)),
-          error_limit: T.Optional(
-            T.Union([T.Integer({ minimum: 0 }), T.String({ pattern: ERROR_LIMIT_PERCENT })], {
-              description:
-                'Rejected rows (refused by the output for their data, or dead-lettered by a processor) the run tolerates before it fails: a count (100), ' +
-                `or a percentage of the rows read ("1%", judged once ${PERCENT_MIN_ROWS} rows were read, and at the end). ` +
-                'Default 0: any rejected row fails the run.',
-              default: 0,
-            }),
-          ),
-          dead_letter: T.Optional(
-            T.Object(
-              {
-                path: T.String({
-                  minLength: 1,
-                  description:
-                    'JSON Lines file rejected rows are appended to (relative to the pipeline file); created with the first rejected row.',
-                }),
-              },
-              {
-                additionalProperties: false,
+  ),
+  input: ComponentSection,
+  pipeline: T.Optional(
+    T.Object(
+      {
+        channels: T.Optional(T.Integer({ minimum: 1 })),
+        buffer: T.Optional(T.Integer({ minimum: 1 })),
+        processors: T.Optional(T.Array(ProcessorSection)),
+        error_limit: T.Optional(
+          T.Union([T.Integer({ minimum: 0 }), T.String({ pattern: ERROR_LIMIT_PERCENT })], {
+            description:
+              'Rejected rows (refused by the output for their data, or dead-lettered by a processor) the run tolerates before it fails: a count (100), ' +
+              `or a percentage of the rows read ("1%", judged once ${PERCENT_MIN_ROWS} rows were read, and at the end). ` +
+              'Default 0: any rejected row fails the run.',
+            default: 0,
+          }),
+        ),
+        dead_letter: T.Optional(
+          T.Object(
+            {
+              path: T.String({
+                minLength: 1,
                 description:
-                  'Where rejected rows go: each line holds the row, the place that refused it, the error, the time and the lane. ' +
-                  'Default: a file per run in the data dir.',
-              },
-            ),
+                  'JSON Lines file rejected rows are appended to (relative to the pipeline file); created with the first rejected row.',
+              }),
+            },
+            {
+              additionalProperties: false,
+              description:
+                'Where rejected rows go: each line holds the row, the place that refused it, the error, the time and the lane. ' +
+                'Default: a file per run in the data dir.',
+            },
           ),
-        },
-        { additionalProperties: false },
-      ),
+        ),
+      },
+      { additionalProperties: false },
     ),
-    output: ComponentSection,
-  },
+  ),
+  output: ComponentSection,
+};
+
+/** JSON Schema of the top level of a pipeline config (version 1). */
+export const PipelineTopLevel = T.Object(topLevelSections, { additionalProperties: false });
+
+/** The top level of a config whose chain ends in a `conditional`: its branches have the outputs (`branchingProblems`). */
+const BranchingTopLevel = T.Object(
+  { ...topLevelSections, output: T.Optional(ComponentSection) },
   { additionalProperties: false },
 );
 
@@ -102,7 +108,12 @@ export interface PlacedComponent {
   component: ComponentConfig;
   /** A processor's `on_error` as written (the top-level schema checks it); absent when not written. */
   onError?: OnError;
+  /** For a component inside a branch of a `conditional`: the branch's path (`pipeline.processors[2].branches[0]`). */
+  branch?: string;
 }
+
+/** The processor type that ends a chain with branches. */
+export const CONDITIONAL = 'conditional';
 
 /** A processor section split into its own fields and the `on_error` the runtime applies (shared by nested processor lists). */
 export function splitOnError(section: ComponentConfig): { component: ComponentConfig; onError?: OnError } {
@@ -133,6 +144,87 @@ export function placedComponents(config: LoadedConfig['config']): PlacedComponen
   }
   if (isComponent(config.output)) placed.push({ kind: 'output', path: 'output', component: config.output });
   return placed;
+}
+
+/** The branches of a `conditional` section with their paths: each `branches[i]`, then `else`. */
+export function branchSections(
+  conditional: ComponentConfig,
+  path: string,
+): { path: string; section: Record<string, unknown> }[] {
+  const isSection = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value);
+  const found: { path: string; section: Record<string, unknown> }[] = [];
+  const branches = conditional.branches;
+  if (Array.isArray(branches))
+    branches.forEach((branch, i) => {
+      if (isSection(branch)) found.push({ path: `${path}.branches[${i}]`, section: branch });
+    });
+  if (isSection(conditional.else)) found.push({ path: `${path}.else`, section: conditional.else });
+  return found;
+}
+
+/**
+ * The components inside the branches of the config's `conditional` processors: each branch's
+ * processors, then its output, branch by branch (`placedComponents` gives the main chain).
+ */
+export function branchComponents(config: LoadedConfig['config']): PlacedComponent[] {
+  const placed: PlacedComponent[] = [];
+  for (const trunk of placedComponents(config)) {
+    if (trunk.kind !== 'processor' || trunk.component.type !== CONDITIONAL) continue;
+    for (const { path: branch, section } of branchSections(trunk.component, trunk.path)) {
+      const processors = section.processors;
+      if (Array.isArray(processors))
+        processors.forEach((item, i) => {
+          if (isComponent(item))
+            placed.push({
+              kind: 'processor',
+              path: `${branch}.processors[${i}]`,
+              branch,
+              ...splitOnError(item),
+            });
+        });
+      if (isComponent(section.output))
+        placed.push({ kind: 'output', path: `${branch}.output`, branch, component: section.output });
+    }
+  }
+  return placed;
+}
+
+/** Whether the main chain ends in a `conditional`, i.e. rows go to its branches' outputs. */
+function endsInConditional(config: LoadedConfig['config']): boolean {
+  const processors = placedComponents(config).filter((p) => p.kind === 'processor');
+  return processors[processors.length - 1]?.component.type === CONDITIONAL;
+}
+
+/**
+ * Where a `conditional` may stand: last in the main chain (it ends the flow), never inside a
+ * branch; the top-level `output` is then forbidden (it would get no row; the schema requires it otherwise).
+ */
+function branchingProblems(loaded: LoadedConfig, nested: PlacedComponent[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const at = (path: string, message: string) => problems.push(problemAt(loaded.locate(path), path, message));
+  const processors = placedComponents(loaded.config).filter((p) => p.kind === 'processor');
+  const conditionals = processors.filter((p) => p.component.type === CONDITIONAL);
+  const last = processors[processors.length - 1];
+  for (const conditional of conditionals) {
+    if (conditional === last) continue;
+    at(
+      childPath(conditional.path, 'type'),
+      'a conditional ends the chain: it must be the last processor (move the processors after it into its branches)',
+    );
+  }
+  for (const inner of nested)
+    if (inner.kind === 'processor' && inner.component.type === CONDITIONAL)
+      at(childPath(inner.path, 'type'), 'a conditional cannot be nested inside a branch');
+  const closing = last?.component.type === CONDITIONAL ? last : undefined;
+  const output = loaded.config.output as unknown;
+  if (closing && output !== undefined)
+    at(
+      'output',
+      `the chain ends in the conditional at ${closing.path}, so rows go to its branches' outputs and none to this one: ` +
+        'remove it (an `else` branch takes the rows no branch matches)',
+    );
+  return problems;
 }
 
 /** Says which component types exist, nearest first: `(did you mean "sqlite"? known: generate, file, sqlite)`. */
@@ -214,17 +306,38 @@ function checkColumns(
     logger: silentLogger,
     signal: new AbortController().signal,
   };
-  for (const processor of placed.filter((p) => p.kind === 'processor')) {
-    const spec = registry.get('processor', processor.component.type);
-    if (!columns || !processor.config || spec?.kind !== 'processor') return [];
-    try {
-      columns = spec.create(processor.config, ctx).bind(columns).columns;
-    } catch (error) {
-      // Later processors would be checked against columns we no longer know.
-      return [thrownProblem(loaded, processor.path, error)];
+  /** Binds a chain in order; stops at its first problem (later processors would be checked against unknown columns). */
+  const bindChain = (
+    chain: CheckedComponent[],
+    from: Column[],
+  ): { columns?: Column[]; problem?: ConfigProblem } => {
+    let current = from;
+    for (const processor of chain) {
+      const spec = registry.get('processor', processor.component.type);
+      if (!processor.config || spec?.kind !== 'processor') return {};
+      try {
+        current = spec.create(processor.config, ctx).bind(current).columns;
+      } catch (error) {
+        return { problem: thrownProblem(loaded, processor.path, error) };
+      }
     }
+    return { columns: current };
+  };
+  if (!columns) return [];
+  const main = placed.filter((p) => p.kind === 'processor' && p.branch === undefined);
+  const trunk = bindChain(main, columns);
+  if (trunk.problem) return [trunk.problem];
+  if (!trunk.columns) return [];
+  // Each branch's chain starts from the columns reaching the conditional (it passes rows on unchanged).
+  const last = main[main.length - 1];
+  if (last?.component.type !== CONDITIONAL) return [];
+  const problems: ConfigProblem[] = [];
+  for (const { path: branch } of branchSections(last.component, last.path)) {
+    const inBranch = placed.filter((p) => p.kind === 'processor' && p.branch === branch);
+    const { problem } = bindChain(inBranch, trunk.columns);
+    if (problem) problems.push(problem);
   }
-  return [];
+  return problems;
 }
 
 /** The union's branch errors (`must match pattern …`) say less than what the field takes. */
@@ -248,11 +361,14 @@ const CHAIN_SECTIONS = ['input', 'pipeline.processors', 'output'];
  * fields against its JSON Schema, then processors against the input's static columns.
  */
 export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): ConfigProblem[] {
-  const topLevel = errorLimitIssues(checkAgainst(PipelineTopLevel, loaded.config).issues);
+  const topLevelSchema = endsInConditional(loaded.config) ? BranchingTopLevel : PipelineTopLevel;
+  const topLevel = errorLimitIssues(checkAgainst(topLevelSchema, loaded.config).issues);
   const topLevelProblems = issueProblems(loaded, '', topLevel);
   const problems = [...topLevelProblems];
   const checked: CheckedComponent[] = [];
-  for (const placed of placedComponents(loaded.config)) {
+  const nested = branchComponents(loaded.config);
+  problems.push(...branchingProblems(loaded, nested));
+  for (const placed of [...placedComponents(loaded.config), ...nested]) {
     const spec = registry.get(placed.kind, placed.component.type);
     if (!spec) {
       const at = childPath(placed.path, 'type');

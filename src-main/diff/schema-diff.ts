@@ -1,3 +1,4 @@
+import type { ComponentConfig } from '../../src-shared/config/pipeline';
 import type { SchemaAlterDialect } from '../../connectors/shared/alter-ddl';
 import { isTablePattern } from '../../connectors/shared/sql/config';
 import type { TableSchema } from '../../connectors/shared/sql/introspection';
@@ -48,6 +49,11 @@ interface TargetSide {
 
 function targetSide(loaded: LoadedConfig, registry: SpecLookup): TargetSide {
   const output = loaded.config.output;
+  if (!output)
+    throw new NotDiffable(
+      'output',
+      'the pipeline ends in a conditional, whose branches each have their own output: diff a pipeline per target',
+    );
   const dialect = alterDialectOf(output.type);
   if (!dialect)
     throw new NotDiffable(
@@ -170,7 +176,7 @@ export async function diffPipeline(loaded: LoadedConfig, options: SchemaDiffOpti
   for (const row of diffs.flatMap((d) => d.rows)) counts[row.status] += 1;
   return {
     source: describeComponent(loaded.config.input),
-    target: describeComponent(loaded.config.output),
+    target: describeComponent(loaded.config.output as ComponentConfig), // targetSide refused a pipeline without it
     database: side.dialect.name,
     transactional_ddl: side.dialect.transactionalDdl,
     create_table: side.createTable,

@@ -1,4 +1,5 @@
 import type { Column, Row } from './batch';
+import type { BoundRouter } from './branches';
 import type { BoundProcessor, ProcessContext, Processor } from './component';
 import { rowPreview, type RejectTracker, type SkippedRows } from './rejects';
 import { atStage, messageOf, StageError } from './stage-error';
@@ -103,7 +104,30 @@ class Step {
     return this.bound.flush !== undefined;
   }
 
-  async process(rows: Row[]): Promise<Row[]> {
+  process(rows: Row[]): Promise<Row[]> {
+    return this.apply(
+      rows,
+      (ctx) => this.bound.process(rows, ctx),
+      (out) => out.length,
+    );
+  }
+
+  /** For a router (a closing `conditional`): the rows per way; those that went down none count as dropped. */
+  route(rows: Row[]): Promise<Row[][]> {
+    const router = this.bound as BoundRouter;
+    return this.apply(
+      rows,
+      (ctx) => router.route(rows, ctx),
+      (ways) => ways.reduce((sum, way) => sum + way.length, 0),
+    );
+  }
+
+  /** Runs one call of the bound processor over `rows`, then counts it and applies `on_error` to what it rejected. */
+  private async apply<T>(
+    rows: Row[],
+    call: (ctx: ProcessContext) => T,
+    passedOn: (out: T) => number,
+  ): Promise<T> {
     if (this.bound.prepare) {
       try {
         await this.bound.prepare(rows);
@@ -112,15 +136,15 @@ class Step {
       }
     }
     this.batch = rows;
-    let out: Row[];
+    let out: T;
     try {
-      out = this.bound.process(rows, this.ctx);
+      out = call(this.ctx);
     } catch (error) {
       throw this.located(error, false);
     } finally {
       this.batch = NO_ROWS;
     }
-    await this.settle(rows.length, out.length);
+    await this.settle(rows.length, passedOn(out));
     return out;
   }
 
@@ -249,4 +273,26 @@ export class LaneChains {
     }
     return flushed;
   }
+}
+
+/** A closing `conditional` bound to one input shape in one lane, with its `on_error` applied. */
+export interface RouterStep {
+  /** The ways rows can go: one per branch, then `else` when there is one. */
+  ways: number;
+  /** Each row to the way it takes (index per way); rows it rejected follow its `on_error`. */
+  route(rows: Row[]): Promise<Row[][]>;
+}
+
+/** Binds a router (see `BoundRouter`) to the columns reaching it, in one lane, for batches of one stream. */
+export function bindRouter(
+  planned: PlannedProcessor,
+  columns: Column[],
+  lane: number,
+  table: string | undefined,
+  services: ChainServices,
+): RouterStep {
+  const [{ bound }] = bindProcessors([planned], columns).steps;
+  if (!('route' in bound)) throw atStage(planned.path, new Error('this processor cannot branch'));
+  const step = new Step(planned, bound, columns, lane, table, services);
+  return { ways: (bound as BoundRouter).ways, route: (rows) => step.route(rows) };
 }

@@ -1,5 +1,5 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { Batch, Checkpoint } from './batch';
+import type { Batch, Checkpoint, Column } from './batch';
 import { Channel } from './channel';
 import {
   silentLogger,
@@ -9,6 +9,13 @@ import {
   type RejectedRow,
   type StreamDescription,
 } from './component';
+import {
+  branchOutputPath,
+  branchProcessors,
+  LaneBranches,
+  type OutputPart,
+  type PlannedBranching,
+} from './branches';
 import { JsonLinesDeadLetter, LoggedDeadLetter } from './dead-letter';
 import { bindProcessors, LaneChains, type ChainServices, type PlannedProcessor } from './processor-chain';
 import { DEFAULT_ERROR_LIMIT, RejectTracker, SkippedRows, type ErrorLimit } from './rejects';
@@ -25,7 +32,13 @@ export interface PipelinePlan {
    * messages, dead letters and counters; `onError` says what happens to a row it rejects.
    */
   processors: PlannedProcessor[];
-  output: Output;
+  /** Where the rows go, unless the chain ends in a `conditional` (`branching`): exactly one of the two is set. */
+  output?: Output;
+  /**
+   * The `conditional` closing the chain: each row goes down one branch, through the branch's
+   * processors, to the branch's output. `processors` is then the chain before it.
+   */
+  branching?: PlannedBranching;
   /** Lanes requested (`pipeline.channels`); the input may grant fewer. */
   channels: number;
   /** Batches each channel between two stages holds before the stage before it waits (default 1). */
@@ -78,8 +91,37 @@ const DEFAULT_PROGRESS_MS = 1000;
 // event loop this often keeps timers (progress) and abort signals (Ctrl-C) alive.
 const YIELD_EVERY_MS = 20;
 
+/** An output of the run: the single one, or a branch's. */
+interface Target {
+  output: Output;
+  /** `output`, `pipeline.processors[2].branches[0].output`: names it in errors and dead letters. */
+  place: string;
+  /** The branch's path, for its counters. */
+  branch?: string;
+}
+
+/** What a lane's processing hands its writer: one part per target (none where no row goes), and the position reached. */
+interface Delivery {
+  parts: (OutputPart | null)[];
+  checkpoint?: Checkpoint;
+  bytes?: number;
+}
+
+/** The outputs rows go to, in the order of a branching plan's ways. */
+function targetsOf(plan: PipelinePlan): Target[] {
+  if (plan.branching)
+    return plan.branching.branches.map((branch) => ({
+      output: branch.output,
+      place: branchOutputPath(branch),
+      branch: branch.path,
+    }));
+  if (!plan.output) throw new Error('the plan has neither an output nor branches');
+  return [{ output: plan.output, place: 'output' }];
+}
+
 interface LaneContext {
   plan: PipelinePlan;
+  targets: Target[];
   lanes: number;
   buffer: number;
   signal: AbortSignal;
@@ -92,7 +134,7 @@ interface LaneContext {
 /** reader → channel → processors → channel → writer, the three stages running concurrently. */
 function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
   const raw = new Channel<Batch>(ctx.buffer, { signal: ctx.signal });
-  const processed = new Channel<Batch>(ctx.buffer, { signal: ctx.signal });
+  const processed = new Channel<Delivery>(ctx.buffer, { signal: ctx.signal });
 
   const read = async () => {
     let lastYield = performance.now();
@@ -113,57 +155,90 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
 
   const transform = async () => {
     const chains = new LaneChains(ctx.plan.processors, lane, ctx.chainServices);
+    const branches = ctx.plan.branching
+      ? new LaneBranches(ctx.plan.branching, lane, ctx.chainServices)
+      : null;
+    /** Hands the main chain's rows to the writer: to the output, or down the branches. */
+    const deliver = async (rows: OutputPart, checkpoint?: Checkpoint, bytes?: number) => {
+      const parts =
+        branches && rows.rows.length > 0
+          ? await branches.route(rows.columns, rows.table, rows.rows)
+          : [rows.rows.length > 0 ? rows : null];
+      // With nothing to write the position still advances, once earlier batches are written.
+      if (!checkpoint && parts.every((p) => p === null)) return;
+      const delivery: Delivery = { parts };
+      if (checkpoint) delivery.checkpoint = checkpoint;
+      if (bytes !== undefined) delivery.bytes = bytes;
+      await processed.send(delivery);
+    };
     let largestBatch = 1;
     for await (const batch of raw) {
       const chain = batch.rows.length > 0 ? chains.chainFor(batch.columns, batch.table) : null;
       const rows = chain ? await chain.process(batch.rows) : batch.rows;
       largestBatch = Math.max(largestBatch, batch.rows.length);
-      if (chain && rows.length > 0) {
-        const out: Batch = { columns: chain.columns, rows, checkpoint: batch.checkpoint, bytes: batch.bytes };
-        // The output routes a multi-table input's rows by it.
-        if (batch.table !== undefined) out.table = batch.table;
-        await processed.send(out);
-      } else if (batch.checkpoint) {
-        // Nothing to write, but the position still advances once earlier batches are written.
-        const out: Batch = { columns: batch.columns, rows: [], checkpoint: batch.checkpoint };
-        if (batch.table !== undefined) out.table = batch.table;
-        await processed.send(out);
-      }
+      // The output routes a multi-table input's rows by `table`.
+      const out: OutputPart = { columns: chain ? chain.columns : batch.columns, rows: chain ? rows : [] };
+      if (batch.table !== undefined) out.table = batch.table;
+      await deliver(out, batch.checkpoint, batch.bytes);
     }
     // The lane's input ended: what processors held back (aggregates) goes out in batches no larger than the input's.
     for (const { columns, table, rows } of await chains.flush()) {
       for (let start = 0; start < rows.length; start += largestBatch) {
-        const out: Batch = { columns, rows: rows.slice(start, start + largestBatch) };
+        const out: OutputPart = { columns, rows: rows.slice(start, start + largestBatch) };
         if (table !== undefined) out.table = table;
-        await processed.send(out);
+        await deliver(out);
+      }
+    }
+    // Then what the branches' processors held back, each to its own output.
+    for (const { way, part } of (await branches?.flush()) ?? []) {
+      for (let start = 0; start < part.rows.length; start += largestBatch) {
+        const parts: (OutputPart | null)[] = ctx.targets.map(() => null);
+        parts[way] = { ...part, rows: part.rows.slice(start, start + largestBatch) };
+        await processed.send({ parts });
       }
     }
     processed.close();
   };
 
+  /** Writes one part to its target and counts it; rows the output refused go to the dead letters. */
+  const writePart = async (target: Target, part: OutputPart, delivery: Delivery) => {
+    const batch: Batch = { columns: part.columns, rows: part.rows };
+    if (part.table !== undefined) batch.table = part.table;
+    if (delivery.checkpoint) batch.checkpoint = delivery.checkpoint;
+    // The bytes read are the whole batch's: only a single output is handed them.
+    if (delivery.bytes !== undefined && delivery.parts.length === 1) batch.bytes = delivery.bytes;
+    let rejected: RejectedRow[];
+    try {
+      rejected = (await target.output.write(batch, lane))?.rejected ?? [];
+    } catch (error) {
+      throw atStage(target.place, error);
+    }
+    const refused = rejected.map(({ index, error }) => {
+      if (!(index >= 0 && index < batch.rows.length))
+        throw atStage(target.place, new Error(`rejected row ${index} is not in the batch`));
+      return { row: batch.rows[index], error };
+    });
+    ctx.stats.addWritten(batch.rows.length - refused.length, batch.table);
+    if (target.branch !== undefined)
+      ctx.stats.addBranchWritten(target.branch, batch.rows.length - refused.length);
+    if (refused.length > 0) {
+      if (batch.table !== undefined) ctx.stats.addStreamFailed(batch.table, refused.length);
+      if (target.branch !== undefined) ctx.stats.addBranchFailed(target.branch, refused.length);
+      await ctx.rejects.reject(target.place, lane, batch.columns, refused);
+    }
+  };
+
   const write = async () => {
-    for await (const batch of processed) {
-      if (batch.rows.length > 0) {
-        let rejected: RejectedRow[];
+    for await (const delivery of processed) {
+      // A batch is acknowledged once every branch wrote its part.
+      await Promise.all(
+        delivery.parts.map((part, i) =>
+          part && part.rows.length > 0 ? writePart(ctx.targets[i], part, delivery) : undefined,
+        ),
+      );
+      if (delivery.checkpoint && ctx.onCheckpoint) {
         try {
-          rejected = (await ctx.plan.output.write(batch, lane))?.rejected ?? [];
-        } catch (error) {
-          throw atStage('output', error);
-        }
-        const refused = rejected.map(({ index, error }) => {
-          if (!(index >= 0 && index < batch.rows.length))
-            throw atStage('output', new Error(`rejected row ${index} is not in the batch`));
-          return { row: batch.rows[index], error };
-        });
-        ctx.stats.addWritten(batch.rows.length - refused.length, batch.table);
-        if (refused.length > 0) {
-          if (batch.table !== undefined) ctx.stats.addStreamFailed(batch.table, refused.length);
-          await ctx.rejects.reject('output', lane, batch.columns, refused);
-        }
-      }
-      if (batch.checkpoint && ctx.onCheckpoint) {
-        try {
-          await ctx.onCheckpoint(lane, batch.checkpoint);
+          await ctx.onCheckpoint(lane, delivery.checkpoint);
         } catch (error) {
           throw atStage('checkpoint', error);
         }
@@ -221,13 +296,24 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
     deadLetterPath ?? 'the log',
   );
   const skipped = new SkippedRows(logger);
-  stats.addProcessors(plan.processors.map(({ path, type }) => ({ path, type: type ?? '' })));
+  const processors = [...plan.processors, ...branchProcessors(plan.branching)];
+  stats.addProcessors(processors.map(({ path, type }) => ({ path, type: type ?? '' })));
+  if (plan.branching)
+    stats.addBranches(
+      plan.branching.branches.map(({ path, label, outputType }) => ({
+        path,
+        name: label,
+        output: outputType ?? '',
+      })),
+    );
+  let targets: Target[] = [];
 
   let estimating: Promise<void> = Promise.resolve();
   const opened: PlannedProcessor[] = [];
   try {
+    targets = targetsOf(plan);
     if (!controller.signal.aborted) {
-      const requested = lanesRequested(plan, stats, logger);
+      const requested = lanesRequested(processors, plan.channels, stats, logger);
       let lanePlan;
       try {
         lanePlan = await plan.input.plan(requested);
@@ -242,11 +328,12 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
       }
       logger.info('run started', { lanes });
 
-      await openProcessors(plan, opened);
-      await announceStreams(plan, stats);
+      await openProcessors(processors, opened);
+      await announceStreams(plan, targets, stats);
       estimating = estimateTotal(plan.input, stats, logger);
       const ctx: LaneContext = {
         plan,
+        targets,
         lanes,
         buffer: Math.max(1, Math.floor(plan.buffer ?? DEFAULT_BUFFER)),
         signal: controller.signal,
@@ -285,14 +372,24 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
   const reason: Error | undefined =
     status === 'completed' ? undefined : (failure ?? new Error('the run was cancelled'));
 
-  try {
-    const note = await plan.output.close(reason);
-    if (note) stats.notes.push(...note.split('\n').filter((line) => line !== ''));
-  } catch (error) {
-    logger.error('closing the output failed', { error: messageOf(error) });
-    if (status === 'completed') {
-      status = 'failed';
-      failure = atStage('output', error);
+  // Every output is closed, each with its own note; the first that fails to close fails a completed run.
+  for (const target of targets) {
+    try {
+      const note = await target.output.close(reason);
+      const where = target.branch === undefined ? '' : `${target.place}: `;
+      if (note)
+        stats.notes.push(
+          ...note
+            .split('\n')
+            .filter((line) => line !== '')
+            .map((line) => where + line),
+        );
+    } catch (error) {
+      logger.error(`closing ${target.place} failed`, { error: messageOf(error) });
+      if (status === 'completed') {
+        status = 'failed';
+        failure = atStage(target.place, error);
+      }
     }
   }
   try {
@@ -331,9 +428,14 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
  * `pipeline.channels`, or one lane when a processor needs every row in one place (an aggregate
  * keeps its state per lane), said in the notes when that is fewer than asked for.
  */
-function lanesRequested(plan: PipelinePlan, stats: StatsAccumulator, logger: Logger): number {
-  const requested = Math.max(1, Math.floor(plan.channels));
-  const oneLane = plan.processors.find(({ processor }) => processor.oneLaneReason);
+function lanesRequested(
+  processors: PlannedProcessor[],
+  channels: number,
+  stats: StatsAccumulator,
+  logger: Logger,
+): number {
+  const requested = Math.max(1, Math.floor(channels));
+  const oneLane = processors.find(({ processor }) => processor.oneLaneReason);
   if (!oneLane || requested === 1) return requested;
   const note = `${oneLane.path}: ${oneLane.processor.oneLaneReason}, so the run uses one lane, not ${requested}`;
   stats.notes.push(note);
@@ -342,8 +444,8 @@ function lanesRequested(plan: PipelinePlan, stats: StatsAccumulator, logger: Log
 }
 
 /** Opens the processors that connect to something, in order, before any row moves; `opened` lists those to close. */
-async function openProcessors(plan: PipelinePlan, opened: PlannedProcessor[]): Promise<void> {
-  for (const planned of plan.processors) {
+async function openProcessors(processors: PlannedProcessor[], opened: PlannedProcessor[]): Promise<void> {
+  for (const planned of processors) {
     if (!planned.processor.open) continue;
     // Closed at the end even when opening fails: it may hold part of what it opened.
     opened.push(planned);
@@ -358,9 +460,13 @@ async function openProcessors(plan: PipelinePlan, opened: PlannedProcessor[]): P
 /**
  * For an input that reads several streams (tables): counts each from the start (so one without
  * rows is reported), binds the processors to each stream's columns (a filter naming a column one
- * table lacks fails now, naming the table), and lets the output create what the streams need.
+ * table lacks fails now, naming the table), and lets each output create what the streams need.
  */
-async function announceStreams(plan: PipelinePlan, stats: StatsAccumulator): Promise<void> {
+async function announceStreams(
+  plan: PipelinePlan,
+  targets: Target[],
+  stats: StatsAccumulator,
+): Promise<void> {
   if (!plan.input.streams) return;
   let streams: StreamDescription[];
   try {
@@ -369,27 +475,37 @@ async function announceStreams(plan: PipelinePlan, stats: StatsAccumulator): Pro
     throw atStage('input', error);
   }
   stats.addStreams(streams.map((s) => s.name));
-  if (!plan.output.prepareStreams) {
+  for (const target of targets) {
+    if (target.output.prepareStreams) continue;
     const names = streams.slice(0, 5).map((s) => `"${s.name}"`);
     if (streams.length > 5) names.push('…');
     throw atStage(
-      'output',
+      target.place,
       new Error(
         `the input reads ${streams.length} tables (${names.join(', ')}) and this output writes a single one`,
       ),
     );
   }
-  const prepared = streams.map((stream): StreamDescription => {
+  const columnsAt = (stream: StreamDescription, way: number): Column[] => {
     try {
-      return { ...stream, columns: bindProcessors(plan.processors, stream.columns).columns };
+      const main = bindProcessors(plan.processors, stream.columns).columns;
+      if (!plan.branching) return main;
+      const routed = bindProcessors([plan.branching.router], main).columns;
+      return bindProcessors(plan.branching.branches[way].processors, routed).columns;
     } catch (error) {
       throw new Error(`${messageOf(error)} (table "${stream.name}")`, { cause: error });
     }
-  });
-  try {
-    await plan.output.prepareStreams(prepared);
-  } catch (error) {
-    throw atStage('output', error);
+  };
+  for (const [way, target] of targets.entries()) {
+    const prepared = streams.map((stream): StreamDescription => ({
+      ...stream,
+      columns: columnsAt(stream, way),
+    }));
+    try {
+      await target.output.prepareStreams?.(prepared);
+    } catch (error) {
+      throw atStage(target.place, error);
+    }
   }
 }
 

@@ -26,6 +26,26 @@ export interface RunStats {
    * written, dropped or skipped by a processor, or failed (a dead letter).
    */
   processors?: Record<string, ProcessorStats>;
+  /**
+   * Counters per branch of a closing `conditional`, by the branch's path in the config
+   * (`pipeline.processors[2].branches[0]`, `….else`), in config order; absent without branches.
+   * `records_written` summed over them is the run's.
+   */
+  branches?: Record<string, BranchStats>;
+}
+
+/** The counters of one branch of a `conditional` (summed over lanes). */
+export interface BranchStats {
+  /** The branch's `name`, else its `when`, or `else`. */
+  name: string;
+  /** Its output's `type`. */
+  output: string;
+  /** Rows the conditional sent down this branch. */
+  records_in: number;
+  /** Rows its output wrote. */
+  records_written: number;
+  /** Rows its output rejected (dead letters); rows its processors dropped or rejected are theirs. */
+  records_failed: number;
 }
 
 /** The counters of one processor (summed over lanes and input shapes). */
@@ -82,6 +102,7 @@ export class StatsAccumulator {
   private readonly samples: Sample[];
   private readonly streams = new Map<string, StreamStats>();
   private readonly processors = new Map<string, Omit<ProcessorStats, 'records_dropped'>>();
+  private readonly branches = new Map<string, BranchStats>();
 
   constructor(options: StatsAccumulatorOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -144,6 +165,27 @@ export class StatsAccumulator {
     this.processor(path).records_failed += rows;
   }
 
+  /** Lists the branches up front, in config order, so one that got no row is reported too. */
+  addBranches(branches: { path: string; name: string; output: string }[]): void {
+    for (const { path, name, output } of branches)
+      this.branches.set(path, { name, output, records_in: 0, records_written: 0, records_failed: 0 });
+  }
+
+  /** Rows the conditional sent down the branch at `path`. */
+  addBranchRouted(path: string, rows: number): void {
+    this.branch(path).records_in += rows;
+  }
+
+  /** Rows the output of the branch at `path` wrote; the run's total is counted by `addWritten`. */
+  addBranchWritten(path: string, rows: number): void {
+    this.branch(path).records_written += rows;
+  }
+
+  /** Rows the output of the branch at `path` rejected; the run's total is counted by `addFailed`. */
+  addBranchFailed(path: string, rows: number): void {
+    this.branch(path).records_failed += rows;
+  }
+
   /** Statistics now, with the rate over the last `windowMs` (the whole run while it is shorter). */
   snapshot(): RunStats {
     const at = this.now();
@@ -181,7 +223,19 @@ export class StatsAccumulator {
             ),
           }
         : {}),
+      ...(this.branches.size > 0
+        ? { branches: Object.fromEntries([...this.branches].map(([path, counts]) => [path, { ...counts }])) }
+        : {}),
     };
+  }
+
+  private branch(path: string): BranchStats {
+    let counts = this.branches.get(path);
+    if (!counts) {
+      counts = { name: path, output: '', records_in: 0, records_written: 0, records_failed: 0 };
+      this.branches.set(path, counts);
+    }
+    return counts;
   }
 
   private processor(path: string): Omit<ProcessorStats, 'records_dropped'> {

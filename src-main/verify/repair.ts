@@ -1,3 +1,4 @@
+import type { ComponentConfig } from '../../src-shared/config/pipeline';
 import { andConditions, rangeCondition, type KeyRange } from '../../connectors/shared/sql/key-ranges';
 import { buildPlan, type LoadedConfig, type SpecLookup } from '../config';
 import { defaultRegistry } from '../default-registry';
@@ -73,7 +74,8 @@ export function repairConfig(
     key ? rangeCondition(range, sourceDigester.quoteIdent(key.source)) : undefined,
   );
   if (filter !== undefined) query.filter = filter;
-  const output = config.output;
+  // verifyShape refused a pipeline without a top-level output.
+  const output = config.output as ComponentConfig;
   output.write = { ...(output.write as Record<string, unknown>), mode: 'upsert' };
   output.conflict = { key: conflictKey };
   delete output.pre_sql;

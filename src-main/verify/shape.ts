@@ -90,6 +90,11 @@ function tableSide(
 /** The shape of a valid pipeline config, or `NotVerifiable` saying what verify cannot compare. */
 export function verifyShape(loaded: LoadedConfig): VerifyShape {
   const { config, baseDir } = loaded;
+  if (!config.output)
+    throw new NotVerifiable(
+      'output',
+      'the pipeline ends in a conditional, whose branches each have their own output: verify compares one target table',
+    );
   const source = tableSide(config.input, 'input', 'query', baseDir);
   const target = tableSide(config.output, 'output', 'write', baseDir);
   const query = config.input.query as Record<string, unknown>;

@@ -22,14 +22,15 @@ pipeline:
       condition: qty > 0
     - type: conditional
       branches:
-        - when: region = 'EU'
+        - name: europe
+          when: region = 'EU'
           processors:
             - { type: mapping, fields: { id: id } }
           output: { type: file, path: eu.csv }
         - when: region = 'US'
-    - type: mapping
-      fields: { id: id }
-output: { type: file, path: rest.csv }
+          output: { type: postgresql, write: { table: us_orders } }
+      else:
+        output: { type: sqlite, path: rest.db, write: { table: rest } }
 `;
 
 describe('pipelineGraph', () => {
@@ -56,58 +57,55 @@ describe('pipelineGraph', () => {
     expect(graph.edges.map((e) => `${e.source} -> ${e.target}`)).toEqual(['input -> output']);
   });
 
-  it('forks a conditional into branches with their own chains and outputs', () => {
+  it('fans a closing conditional out to each branch’s chain and output, edges labelled', () => {
     const result = pipelineGraphFromYaml(conditional);
     if (!result.ok) throw new Error(result.message);
     const { nodes, edges } = result.graph;
     const cond = 'pipeline.processors[1]';
-    expect(nodes.find((n) => n.id === `${cond}.branches[0]`)).toMatchObject({
-      kind: 'branch',
-      detail: "region = 'EU'",
-    });
-    expect(nodes.find((n) => n.id === `${cond}.branches[0].output`)).toMatchObject({
-      kind: 'output',
-      detail: 'eu.csv',
-    });
-    const pairs = edges.map((e) => `${e.source} -> ${e.target}`);
-    expect(pairs).toEqual(
-      expect.arrayContaining([
-        `pipeline.processors[0] -> ${cond}`,
-        `${cond} -> ${cond}.branches[0]`,
-        `${cond}.branches[0] -> ${cond}.branches[0].processors[0]`,
-        `${cond}.branches[0].processors[0] -> ${cond}.branches[0].output`,
-        `${cond} -> ${cond}.branches[1]`,
-        // The US branch has no output of its own and there is no else: both flow on.
-        `${cond}.branches[1] -> pipeline.processors[2]`,
-        `${cond} -> pipeline.processors[2]`,
-        'pipeline.processors[2] -> output',
-      ]),
-    );
-    expect(pairs).not.toContain(`${cond}.branches[0].output -> pipeline.processors[2]`);
+    expect(nodes.map((n) => [n.id, n.kind, n.type, n.detail])).toEqual([
+      ['input', 'input', 'sqlite', 'shop.db'],
+      ['pipeline.processors[0]', 'processor', 'filter', 'qty > 0'],
+      [cond, 'processor', 'conditional', ''],
+      [`${cond}.branches[0]`, 'branch', 'when', "region = 'EU'"],
+      [`${cond}.branches[0].processors[0]`, 'processor', 'mapping', 'id'],
+      [`${cond}.branches[0].output`, 'output', 'file', 'eu.csv'],
+      [`${cond}.branches[1]`, 'branch', 'when', "region = 'US'"],
+      [`${cond}.branches[1].output`, 'output', 'postgresql', 'us_orders'],
+      [`${cond}.else`, 'branch', 'else', ''],
+      [`${cond}.else.output`, 'output', 'sqlite', 'rest.db'],
+    ]);
+    expect(
+      edges.map((e) => (e.label ? `${e.source} -[${e.label}]-> ${e.target}` : `${e.source} -> ${e.target}`)),
+    ).toEqual([
+      'input -> pipeline.processors[0]',
+      `pipeline.processors[0] -> ${cond}`,
+      `${cond} -[europe]-> ${cond}.branches[0]`,
+      `${cond}.branches[0] -> ${cond}.branches[0].processors[0]`,
+      `${cond}.branches[0].processors[0] -> ${cond}.branches[0].output`,
+      `${cond} -[region = 'US']-> ${cond}.branches[1]`,
+      `${cond}.branches[1] -> ${cond}.branches[1].output`,
+      `${cond} -[else]-> ${cond}.else`,
+      `${cond}.else -> ${cond}.else.output`,
+    ]);
   });
 
-  it('gives an explicit else branch its own node and output', () => {
+  it('still draws a top-level output written beside a closing conditional, for its problem to show', () => {
     const graph = pipelineGraph({
       version: 1,
       input: { type: 'generate' },
       pipeline: {
         processors: [
-          {
-            type: 'conditional',
-            branches: [{ when: 'a > 1', output: { type: 'file', path: 'a.csv' } }],
-            else: { output: { type: 'file', path: 'b.csv' } },
-          },
+          { type: 'conditional', branches: [{ when: 'a > 1', output: { type: 'file', path: 'a.csv' } }] },
         ],
       },
       output: { type: 'file', path: 'main.csv' },
     });
-    const cond = 'pipeline.processors[0]';
-    expect(graph.nodes.find((n) => n.id === `${cond}.else`)).toMatchObject({ kind: 'branch', type: 'else' });
-    expect(graph.edges.map((e) => `${e.source} -> ${e.target}`)).toContain(
-      `${cond}.else -> ${cond}.else.output`,
-    );
-    // Every branch ends in its own output, so nothing reaches the main output.
-    expect(graph.edges.some((e) => e.target === 'output')).toBe(false);
+    expect(graph.edges.map((e) => `${e.source} -> ${e.target}`)).toEqual([
+      'input -> pipeline.processors[0]',
+      'pipeline.processors[0] -> pipeline.processors[0].branches[0]',
+      'pipeline.processors[0].branches[0] -> pipeline.processors[0].branches[0].output',
+      'pipeline.processors[0] -> output',
+    ]);
   });
 
   it('still draws a graph for incomplete configs', () => {

@@ -18,6 +18,8 @@ export interface PipelineEdge {
   id: string;
   source: string;
   target: string;
+  /** On an edge from a conditional to a branch: the branch's name, else its `when`, or `else`. */
+  label?: string;
 }
 
 export interface PipelineGraph {
@@ -71,10 +73,10 @@ export function describeComponent(section: Section | null): string {
 }
 
 /**
- * Builds the flow graph of a pipeline config: input → processors → output. A
- * `conditional` processor forks: each branch (and `else`) is a node followed by its own
- * chain and, when it has one, its own output; branches without an output — and the
- * implicit else when none is written — continue into the rest of the main chain.
+ * Builds the flow graph of a pipeline config: input → processors → output. A `conditional`
+ * ends the chain and fans out: each branch (and `else`) is a node, reached by an edge labelled
+ * with the branch's name or condition, followed by its own chain and its own output. The
+ * top-level output is drawn when the config has one or the chain does not end in a conditional.
  */
 export function pipelineGraph(config: unknown): PipelineGraph {
   const root = asSection(config) ?? {};
@@ -85,8 +87,9 @@ export function pipelineGraph(config: unknown): PipelineGraph {
     nodes.push(node);
     return node.id;
   };
-  const connect = (sources: string[], target: string): void => {
-    for (const source of sources) edges.push({ id: `${source}->${target}`, source, target });
+  const connect = (sources: string[], target: string, label?: string): void => {
+    for (const source of sources)
+      edges.push({ id: `${source}->${target}`, source, target, ...(label !== undefined ? { label } : {}) });
   };
 
   /** Lays out a processor chain after `sources`; returns the ends still open for what follows. */
@@ -101,30 +104,28 @@ export function pipelineGraph(config: unknown): PipelineGraph {
         detail: describeComponent(section),
       });
       connect(open, id);
-      open = section?.type === 'conditional' ? branches(section, id) : [id];
+      if (section?.type === 'conditional') branches(section, id);
+      open = [id];
     });
     return open;
   };
 
-  /** Adds the branches of a conditional; returns the branch ends that flow on. */
-  const branches = (section: Section, parent: string): string[] => {
-    const flowingOn: string[] = [];
+  /** Adds the branches of a conditional, each with its chain and output. */
+  const branches = (section: Section, parent: string): void => {
     const addBranch = (branch: Section | null, id: string, label: string, detail: string): void => {
       const branchId = addNode({ kind: 'branch', id, type: label, detail });
-      connect([parent], branchId);
+      const name = typeof branch?.name === 'string' && branch.name !== '' ? branch.name : undefined;
+      connect([parent], branchId, name ?? (label === 'else' ? 'else' : detail));
       const ends = chain(asList(branch?.processors), `${id}.processors`, [branchId]);
       const output = asSection(branch?.output);
-      if (output) {
-        const outputId = addNode({
-          kind: 'output',
-          id: `${id}.output`,
-          type: typeOf(output),
-          detail: describeComponent(output),
-        });
-        connect(ends, outputId);
-      } else {
-        flowingOn.push(...ends);
-      }
+      if (!output) return;
+      const outputId = addNode({
+        kind: 'output',
+        id: `${id}.output`,
+        type: typeOf(output),
+        detail: describeComponent(output),
+      });
+      connect(ends, outputId);
     };
     asList(section.branches).forEach((item, index) => {
       const branch = asSection(item);
@@ -133,8 +134,6 @@ export function pipelineGraph(config: unknown): PipelineGraph {
     });
     const otherwise = asSection(section.else);
     if (otherwise) addBranch(otherwise, `${parent}.else`, 'else', '');
-    else flowingOn.push(parent);
-    return flowingOn;
   };
 
   const input = asSection(root.input);
@@ -147,6 +146,9 @@ export function pipelineGraph(config: unknown): PipelineGraph {
   const pipeline = asSection(root.pipeline);
   const ends = chain(asList(pipeline?.processors), 'pipeline.processors', [inputId]);
   const output = asSection(root.output);
+  const processors = asList(pipeline?.processors);
+  const closing = asSection(processors[processors.length - 1])?.type === 'conditional';
+  if (closing && !output) return { nodes, edges };
   const outputId = addNode({
     kind: 'output',
     id: 'output',

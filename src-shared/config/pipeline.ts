@@ -22,5 +22,9 @@ export interface PipelineConfig {
     /** The JSON Lines file rejected rows go to (relative to the pipeline file); default a file per run in the data dir. */
     dead_letter?: { path: string };
   };
-  output: ComponentConfig;
+  /**
+   * Where rows go. Absent (validation forbids it) when the chain ends in a `conditional`, whose
+   * branches have their own outputs.
+   */
+  output?: ComponentConfig;
 }
