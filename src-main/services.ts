@@ -9,6 +9,7 @@ import { createDiffService } from './diff/diff-service';
 import { headlessSecretBox, type SecretBox } from './connections/secret-box';
 import { createJobService } from './jobs/job-service';
 import { createPreviewService } from './preview/preview-service';
+import { createStepPreviewService } from './preview/step-preview-service';
 import type { RunLauncher } from './jobs/run-launcher';
 import { openStore } from './store/open-store';
 import type { StudioApi } from '../src-shared/api/contract';
@@ -105,6 +106,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       dataDir: options.dataDir,
       examplesDir: options.examplesDir,
     });
+    const stepPreview = createStepPreviewService({
+      db: store.db,
+      registry,
+      connections: connections.resolver,
+      dataDir: options.dataDir,
+      examplesDir: options.examplesDir,
+    });
     const diff = createDiffService({
       db: store.db,
       registry,
@@ -115,7 +123,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
     logger.info({ data_dir: options.dataDir }, 'services started');
     let closed: Promise<void> | undefined;
     return {
-      api: { ...jobs.api, ...connections.api, ...preview.api, ...catalog.api, ...diff.api },
+      api: {
+        ...jobs.api,
+        ...connections.api,
+        ...preview.api,
+        ...catalog.api,
+        ...diff.api,
+        ...stepPreview.api,
+      },
       onEvent(listener) {
         const fromJobs = jobs.onEvent(listener);
         const fromCatalog = catalog.onEvent(listener);

@@ -31,12 +31,12 @@ export interface JobPreviewContext {
 export type JobSide = 'input' | 'output';
 
 /** An `invalid_config` error listing the config's problems, the first in the message. */
-function invalidConfig(job: Job, problems: ConfigProblem[]): ApiError {
+export function invalidConfig(jobName: string, problems: ConfigProblem[]): ApiError {
   const first = problems[0];
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
   return new ApiError(
     'invalid_config',
-    `job "${job.name}" cannot be previewed: ${first.file}:${first.line}:${first.col}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`,
+    `job "${jobName}" cannot be previewed: ${first.file}:${first.line}:${first.col}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`,
     problems,
   );
 }
@@ -63,8 +63,13 @@ export async function previewJob(
       ...(context.connections ? { connections: context.connections } : {}),
     },
   );
-  if (!checked.ok) throw invalidConfig(job, checked.problems);
+  if (!checked.ok) throw invalidConfig(job.name, checked.problems);
   const component = checked.loaded.config[side];
+  if (!component)
+    throw new ApiError(
+      'bad_request',
+      `job "${job.name}": the pipeline ends in a conditional, whose branches each have their own output; preview them from their connections`,
+    );
   // Validation guarantees the component exists and its fields fit its schema (defaults filled in here).
   const spec = context.registry.get(side, component.type) as ComponentSpec;
   const config = componentFields(spec, component).config;

@@ -65,7 +65,18 @@ function RefitOnChange({ shape }: { shape: string }) {
  * The pipeline as a read-only flow graph, laid out left to right. Nodes whose config
  * path has a validation problem are outlined.
  */
-export function FlowView({ graph, problemPaths }: { graph: PipelineGraph; problemPaths: string[] }) {
+export function FlowView({
+  graph,
+  problemPaths,
+  selectedId,
+  onNodeClick,
+}: {
+  graph: PipelineGraph;
+  problemPaths: string[];
+  /** The node shown as selected (the one the step preview shows). */
+  selectedId?: string | null;
+  onNodeClick?: (id: string) => void;
+}) {
   const { nodes, edges } = useMemo(() => {
     const positions = layoutGraph(graph);
     const hasProblem = (id: string) =>
@@ -77,6 +88,7 @@ export function FlowView({ graph, problemPaths }: { graph: PipelineGraph; proble
       type: 'pipeline',
       position: positions[node.id],
       data: { node, problem: hasProblem(node.id) },
+      selected: node.id === selectedId,
       draggable: false,
       connectable: false,
     }));
@@ -85,9 +97,11 @@ export function FlowView({ graph, problemPaths }: { graph: PipelineGraph; proble
       source: edge.source,
       target: edge.target,
       type: 'smoothstep',
+      // A branch's name or condition, on the edge into it.
+      ...(edge.label !== undefined ? { label: edge.label } : {}),
     }));
     return { nodes: flowNodes, edges: flowEdges };
-  }, [graph, problemPaths]);
+  }, [graph, problemPaths, selectedId]);
 
   return (
     <div className="flow-view" data-testid="flow-graph">
@@ -100,6 +114,7 @@ export function FlowView({ graph, problemPaths }: { graph: PipelineGraph; proble
         minZoom={0.2}
         nodesDraggable={false}
         nodesConnectable={false}
+        onNodeClick={onNodeClick && ((_, node) => onNodeClick(node.id))}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={16} size={1} />

@@ -9,6 +9,7 @@ import { ErrorBanner, StatusBadge } from '../app/widgets';
 import { FlowView } from '../designer/flow-view';
 import { SchemaDiffPanel } from '../diff/schema-diff-panel';
 import { JobPreviewPanel } from '../preview/job-preview-panel';
+import { StepPreviewPanel } from '../preview/step-preview-panel';
 import { pipelineGraphFromYaml, type PipelineGraph } from '../designer/pipeline-graph';
 import { YamlEditor } from '../yaml/yaml-editor';
 import { RunHistory } from './run-history';
@@ -45,6 +46,7 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ErrorText | null>(null);
   const [reveal, setReveal] = useState<{ line: number; col: number; token: number } | null>(null);
+  const [stepNode, setStepNode] = useState<string | null>(null);
   const lastGraph = useRef<PipelineGraph | null>(null);
   const dirty = draft !== job.config_yaml;
   const problems = useValidation(draft, `${job.name}.yaml`);
@@ -148,7 +150,14 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
       <div className="job-workspace">
         <div className="panel flow-panel">
           <div className="panel-title">{t('job.flow')}</div>
-          {graph && <FlowView graph={graph} problemPaths={problemPaths} />}
+          {graph && (
+            <FlowView
+              graph={graph}
+              problemPaths={problemPaths}
+              selectedId={stepNode}
+              onNodeClick={setStepNode}
+            />
+          )}
           {!parsed.ok && (
             <div className="graph-note" data-testid="graph-note">
               {t('job.graph_unavailable', { message: parsed.message })}
@@ -188,6 +197,15 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
           )}
         </div>
       </div>
+      {stepNode && (
+        <StepPreviewPanel
+          jobId={job.id}
+          yaml={draft}
+          nodeId={stepNode}
+          onSelect={setStepNode}
+          onClose={() => setStepNode(null)}
+        />
+      )}
       <div className="job-lower">
         <div className="panel">
           <div className="panel-title">{t('progress.title')}</div>

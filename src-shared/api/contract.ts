@@ -3,6 +3,7 @@ import { catalogRoutes } from './catalog-routes';
 import { connectionRoutes } from './connection-routes';
 import { diffRoutes } from './diff-routes';
 import { previewRoutes } from './preview-routes';
+import { stepPreviewRoutes } from './step-preview-routes';
 import {
   ComponentKind,
   ConfigProblem,
@@ -132,6 +133,7 @@ export const routes = {
     summary: 'Example pipelines shipped with the studio',
   }),
   ...connectionRoutes,
+  ...stepPreviewRoutes,
   ...diffRoutes,
   ...catalogRoutes,
   ...previewRoutes,
