@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config';
 import { componentFields, type SpecLookup } from '../config/component-fields';
 import { describePushdown, pushdownFirstFilter } from '../config/filter-pushdown';
-import { jobNameOf, placedComponents, type PlacedComponent } from '../config/validate';
+import { branchComponents, jobNameOf, placedComponents, type PlacedComponent } from '../config/validate';
 import { silentLogger, type ComponentSpec } from '../engine/component';
 
 /*
@@ -31,6 +31,12 @@ function summary(place: PlacedComponent, config: Config): string {
   if (typeof incremental?.column === 'string') parts.push(`incremental on ${incremental.column}`);
   if (typeof config.path === 'string') parts.push(config.path);
   if (typeof config.condition === 'string') parts.push(config.condition);
+  if (Array.isArray(config.branches)) {
+    const branches = (config.branches as Config[]).map(
+      (b, i) => `${String(b.name ?? `branch ${i}`)} when ${String(b.when)}`,
+    );
+    parts.push([...branches, ...(config.else ? ['else'] : [])].join('; '));
+  }
   if (typeof write?.table === 'string') parts.push(`table ${write.table}`);
   if (typeof write?.mode === 'string') {
     const key = list((config.conflict as Config | undefined)?.key);
@@ -64,6 +70,9 @@ export async function explainPipeline(loaded: LoadedConfig, registry: SpecLookup
     if (place.path === pushed?.pushdown.processor)
       lines.push('  (runs on every row read, so the rows are exactly what this condition keeps)');
   }
+  // A conditional's branches: their processors and outputs, under the branch's path.
+  for (const place of branchComponents(loaded.config))
+    lines.push(`${place.path}: ${summary(place, configOf(place))}`);
   if (pushed) lines.push(...describePushdown(pushed.pushdown).map((line) => `pushdown: ${line}`));
   else if (placed[1]?.component.type === 'filter')
     lines.push('pushdown: none (the input is not one SQL table, or its columns could not be read)');

@@ -9,6 +9,12 @@ import type { AddOptions } from './connections-command';
  */
 
 const paths = bundlePaths(import.meta.url);
+
+// `fustgo … | head`: a reader that closed the pipe wants no more output, not a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const version = (JSON.parse(readFileSync(paths.packageJson, 'utf8')) as { version: string }).version;
 
 function portNumber(value: string): number {
