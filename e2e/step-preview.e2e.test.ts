@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { findWrittenFile } from './support/output-file';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './support/studio-server';
-import { StudioPage } from './support/studio-page';
+import { REPO_ROOT } from './support/studio-server';
+import type { StudioPage } from './support/studio-page';
+import { openStudioSession, type StudioSession } from './support/studio-session';
 
 /*
  * The step preview as a user meets it on the job page: click a node of the flow graph and see the
@@ -15,31 +14,20 @@ import { StudioPage } from './support/studio-page';
  */
 
 describe('the step preview on the job page', () => {
+  let session: StudioSession;
   let dataDir: string;
-  let server: StudioServer;
-  let browser: Browser;
   let page: Page;
   let studio: StudioPage;
   let pageErrors: string[];
   const startedAt = Date.now();
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-steps-'));
-    [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
-    const context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1440, height: 900 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    studio = new StudioPage(page, server.url);
+    session = await openStudioSession('e2e-steps');
+    ({ dataDir, page, studio, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   const panel = () => page.getByTestId('step-preview');

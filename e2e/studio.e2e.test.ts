@@ -1,38 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { findWrittenFile, readCsv } from './support/output-file';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './support/studio-server';
-import { StudioPage } from './support/studio-page';
+import { REPO_ROOT } from './support/studio-server';
+import type { StudioPage } from './support/studio-page';
+import { openStudioSession, type StudioSession } from './support/studio-session';
 
 describe('the studio in Chromium against fustgo serve', () => {
+  let session: StudioSession;
   let dataDir: string;
-  let server: StudioServer;
-  let browser: Browser;
   let page: Page;
   let studio: StudioPage;
   let pageErrors: string[];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'fustgo-e2e-'));
-    [server, browser] = await Promise.all([startStudioServer(dataDir), launchChromium()]);
-    const context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1440, height: 900 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    pageErrors = collectPageErrors(page);
-    studio = new StudioPage(page, server.url);
+    session = await openStudioSession('e2e');
+    ({ dataDir, page, studio, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('creates a job from an example, runs it and reports the written file', async () => {
