@@ -38,8 +38,18 @@ describe('the step preview on the job page', () => {
       .evaluateAll((heads) => heads.map((head) => head.getAttribute('data-column')));
   /** Opens a node's preview and waits for the preview of the YAML as it is (the panel names the node it shows). */
   const open = async (id: string) => {
-    await node(id).click();
-    await page.locator(`[data-testid="step-preview"][data-node-id="${id}"][data-ready="true"]`).waitFor();
+    const ready = page.locator(`[data-testid="step-preview"][data-node-id="${id}"][data-ready="true"]`);
+    // A click that lands while the graph is still fitting itself into view (a loaded machine) is
+    // lost: click again rather than wait for a preview nobody asked for.
+    for (let attempt = 1; ; attempt++) {
+      await node(id).click();
+      try {
+        await ready.waitFor({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   };
   const counts = async () => (await panel().getByTestId('step-preview-counts').textContent()) ?? '';
 
