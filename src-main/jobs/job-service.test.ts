@@ -272,6 +272,12 @@ describe('job service', () => {
     );
     const generate = await services.api.getPlugin({ kind: 'input', name: 'generate' });
     expect(generate.schema).toMatchObject({ type: 'object', properties: { count: { type: 'integer' } } });
+    // Every processor takes on_error, which the runtime applies: its schema shows it.
+    const filter = await services.api.getPlugin({ kind: 'processor', name: 'filter' });
+    expect(filter.schema).toMatchObject({
+      properties: { condition: {}, on_error: { default: 'dead_letter' } },
+    });
+    expect(generate.schema).not.toMatchObject({ properties: { on_error: {} } });
     await expect(services.api.getPlugin({ kind: 'output', name: 'generate' })).rejects.toMatchObject({
       code: 'not_found',
     });
