@@ -47,6 +47,11 @@ describe('the studio in Chromium against fustgo serve', () => {
     // The filter drops empty and void orders, so fewer rows are written than the 10,000 generated.
     expect(latest.written).toBeLessThan(10_000);
     expect(Number((await studio.text('progress-written')).replace(/[^\d]/g, ''))).toBe(latest.written);
+    // Where each processor's rows went: the filter dropped exactly what was not written.
+    const filterStep = page.locator('[data-testid="run-step"][data-path="pipeline.processors[0]"]');
+    await filterStep.waitFor();
+    const dropped = (await filterStep.getByTestId('run-step-dropped').textContent()) ?? '';
+    expect(Number(dropped.replace(/[^\d]/g, ''))).toBe(10_000 - latest.written);
     await screenshot(page, '03-job-completed');
 
     const csvPath = findWrittenFile(

@@ -75,6 +75,9 @@ export function trackRun(run: TrackedRun): RunWatch {
       rows_per_second: stats.rows_per_second,
       total: stats.total,
       elapsed_ms: stats.elapsed_ms,
+      ...(stats.processors
+        ? { steps: Object.entries(stats.processors).map(([path, step]) => ({ path, ...step })) }
+        : {}),
     });
 
   const persistSoon = () => {

@@ -43,6 +43,11 @@ export function currentRun(live: LiveRun | null, latest: Execution | null): Live
   if (!isFinished(latest.status)) return live;
   return {
     ...stored,
-    progress: stored.progress && { ...stored.progress, total: live.progress?.total ?? null },
+    // The store keeps totals only: what the live events knew besides them stays on screen.
+    progress: stored.progress && {
+      ...stored.progress,
+      total: live.progress?.total ?? null,
+      ...(live.progress?.steps ? { steps: live.progress.steps } : {}),
+    },
   };
 }

@@ -65,6 +65,36 @@ export function RunPanel({ run }: { run: LiveRun | null }) {
               <span className="progress-text mono">{percent.toFixed(0)}%</span>
             </div>
           )}
+          {progress?.steps && progress.steps.length > 0 && (
+            <div>
+              <table className="step-counts" data-testid="run-steps">
+                <thead>
+                  <tr>
+                    <th>{t('progress.step')}</th>
+                    <th className="num">{t('progress.step_in')}</th>
+                    <th className="num">{t('progress.step_out')}</th>
+                    <th className="num">{t('progress.step_dropped')}</th>
+                    <th className="num">{t('progress.step_skipped')}</th>
+                    <th className="num">{t('progress.failed')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {progress.steps.map((step) => (
+                    <tr key={step.path} data-testid="run-step" data-path={step.path}>
+                      <td title={step.path}>{step.type}</td>
+                      <td className="num mono">{count(step.records_in)}</td>
+                      <td className="num mono">{count(step.records_out)}</td>
+                      <td className="num mono" data-testid="run-step-dropped">
+                        {count(step.records_dropped)}
+                      </td>
+                      <td className="num mono">{count(step.records_skipped)}</td>
+                      <td className="num mono">{count(step.records_failed)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           {run.error && (
             <div className="run-error" data-testid="run-error">
               {run.error}

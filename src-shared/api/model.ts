@@ -94,6 +94,22 @@ export const Example = T.Object({
 });
 export type Example = Static<typeof Example>;
 
+/** Where the rows one processor was handed went, so far. */
+export const StepProgress = T.Object({
+  /** The processor's path in the config (`pipeline.processors[1]`). */
+  path: T.String(),
+  type: T.String(),
+  records_in: T.Integer(),
+  records_out: T.Integer(),
+  /** Filtered out, or combined into fewer rows (an aggregate). */
+  records_dropped: T.Integer(),
+  /** Could not be processed; dropped by `on_error: skip`. */
+  records_skipped: T.Integer(),
+  /** Could not be processed; sent to the dead-letter file. */
+  records_failed: T.Integer(),
+});
+export type StepProgress = Static<typeof StepProgress>;
+
 export const RunProgress = T.Object({
   records_read: T.Integer(),
   records_written: T.Integer(),
@@ -103,6 +119,8 @@ export const RunProgress = T.Object({
   /** Rows expected in all, when the input knows it. */
   total: T.Union([T.Integer(), T.Null()]),
   elapsed_ms: T.Integer(),
+  /** Per processor, in pipeline order; absent for a pipeline without processors. */
+  steps: T.Optional(T.Array(StepProgress)),
 });
 export type RunProgress = Static<typeof RunProgress>;
 

@@ -78,6 +78,11 @@ export const en = {
     failed: 'Failed',
     rate: 'Rows/s',
     elapsed: 'Elapsed',
+    step: 'Processor',
+    step_in: 'In',
+    step_out: 'Out',
+    step_dropped: 'Dropped',
+    step_skipped: 'Skipped',
   },
   history: {
     title: 'Run history',

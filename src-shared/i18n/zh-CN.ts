@@ -77,6 +77,11 @@ export const zhCN = {
     failed: '失败',
     rate: '行/秒',
     elapsed: '已用时间',
+    step: '处理器',
+    step_in: '输入',
+    step_out: '输出',
+    step_dropped: '过滤',
+    step_skipped: '跳过',
   },
   history: {
     title: '执行记录',
