@@ -52,6 +52,10 @@ describe('the studio in Chromium against fustgo serve', () => {
     await filterStep.waitFor();
     const dropped = (await filterStep.getByTestId('run-step-dropped').textContent()) ?? '';
     expect(Number(dropped.replace(/[^\d]/g, ''))).toBe(10_000 - latest.written);
+    // Kept with the execution: still there after a reload.
+    await page.reload();
+    await filterStep.getByTestId('run-step-dropped').waitFor();
+    expect(await filterStep.getByTestId('run-step-dropped').textContent()).toBe(dropped);
     await screenshot(page, '03-job-completed');
 
     const csvPath = findWrittenFile(

@@ -2,7 +2,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { RunStats } from '../engine/stats';
 import type { RunResult } from '../engine/runtime';
 import type { ExecutionChanges, ExecutionRepo } from '../store/execution-repo';
-import type { ExecutionStatus, StudioEvent } from '../../src-shared/api/model';
+import type { ExecutionStatus, StepProgress, StudioEvent } from '../../src-shared/api/model';
 import type { RunHandle } from './run-launcher';
 import { isRunMessage, type RunMessage } from './run-protocol';
 import { isoNow } from './clock';
@@ -33,6 +33,11 @@ function counts(stats: RunStats): ExecutionChanges {
     records_failed: stats.records_failed,
     bytes_read: stats.bytes_read,
   };
+}
+
+/** Where each processor's rows went, from a run's statistics. */
+function stepsOf(stats: RunStats): StepProgress[] | undefined {
+  return stats.processors && Object.entries(stats.processors).map(([path, step]) => ({ path, ...step }));
 }
 
 function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
@@ -75,9 +80,7 @@ export function trackRun(run: TrackedRun): RunWatch {
       rows_per_second: stats.rows_per_second,
       total: stats.total,
       elapsed_ms: stats.elapsed_ms,
-      ...(stats.processors
-        ? { steps: Object.entries(stats.processors).map(([path, step]) => ({ path, ...step })) }
-        : {}),
+      ...(stats.processors ? { steps: stepsOf(stats) } : {}),
     });
 
   const persistSoon = () => {
@@ -148,6 +151,8 @@ export function trackRun(run: TrackedRun): RunWatch {
         error,
         finished_at: isoNow(),
         ...(final ? counts(final) : {}),
+        ...(result ? { notes: result.notes } : {}),
+        ...(final?.processors ? { steps: stepsOf(final) } : {}),
         checkpoint: Object.keys(checkpoints).length > 0 ? { ...checkpoints } : null,
       }).then(() => {
         run.emit({ type: 'job_status', job_id: jobId, execution_id: executionId, status, error });

@@ -31,6 +31,8 @@ const execution: Execution = {
   error: null,
   checkpoint: null,
   created_at: '2024-01-01T00:00:00.000Z',
+  notes: [],
+  steps: null,
 };
 
 /** A fake that records each call and answers with the smallest valid result (routes not listed answer not_found). */

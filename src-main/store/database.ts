@@ -32,6 +32,10 @@ export interface ExecutionsTable {
   error: string | null;
   /** Last committed checkpoint per lane (`{ "0": …, "1": … }`), as JSON text. */
   checkpoint: string | null;
+  /** The finished run's notes, a JSON array of text. */
+  notes: string | null;
+  /** Where each processor's rows went (`StepProgress[]`), as JSON text. */
+  steps: string | null;
 }
 
 /** The last committed incremental watermark of a job (see `watermark-repo.ts`). */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Execution, ExecutionStatus } from '../../src-shared/api/model';
+import type { Execution, ExecutionStatus, StepProgress } from '../../src-shared/api/model';
 import type { Database, ExecutionRow } from './database';
 
 /** Run counters as the store keeps them. */
@@ -18,6 +18,10 @@ export interface ExecutionChanges extends Partial<ExecutionCounts> {
   error?: string | null;
   /** Last committed checkpoint per lane; stored as JSON. */
   checkpoint?: Record<string, unknown> | null;
+  /** The finished run's notes; stored as JSON. */
+  notes?: string[];
+  /** Where each processor's rows went; stored as JSON. */
+  steps?: StepProgress[] | null;
 }
 
 /** Executions: one row per run of a job. */
@@ -53,6 +57,8 @@ function toExecution(row: ExecutionRow): Execution {
     bytes_read: Number(row.bytes_read),
     error: row.error,
     checkpoint: row.checkpoint === null ? null : (JSON.parse(row.checkpoint) as unknown),
+    notes: row.notes === null ? [] : (JSON.parse(row.notes) as string[]),
+    steps: row.steps === null ? null : (JSON.parse(row.steps) as StepProgress[]),
   };
 }
 
@@ -112,14 +118,15 @@ export function createExecutionRepo(db: Kysely<Database>): ExecutionRepo {
       return row && toExecution(row);
     },
     async update(id, changes) {
-      const { checkpoint, ...rest } = changes;
+      const { checkpoint, notes, steps, ...rest } = changes;
+      const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
       await db
         .updateTable('executions')
         .set({
           ...rest,
-          ...(checkpoint !== undefined
-            ? { checkpoint: checkpoint === null ? null : JSON.stringify(checkpoint) }
-            : {}),
+          ...(checkpoint !== undefined ? { checkpoint: json(checkpoint) } : {}),
+          ...(notes !== undefined ? { notes: json(notes) } : {}),
+          ...(steps !== undefined ? { steps: json(steps) } : {}),
         })
         .where('id', '=', id)
         .execute();

@@ -189,12 +189,25 @@ const catalog: Migration = {
   },
 };
 
+/** What a finished run said (its notes) and where each processor's rows went, as JSON text. */
+const executionDetails: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('executions').addColumn('notes', 'text').execute();
+    await db.schema.alterTable('executions').addColumn('steps', 'text').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('executions').dropColumn('steps').execute();
+    await db.schema.alterTable('executions').dropColumn('notes').execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '001_jobs_executions': jobsExecutions,
   '002_watermarks': watermarks,
   '003_datasources': datasources,
   '004_catalog': catalog,
+  '005_execution_details': executionDetails,
 };
 
 /** Hands Kysely's Migrator the list above. */

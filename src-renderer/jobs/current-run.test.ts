@@ -17,6 +17,8 @@ function execution(overrides: Partial<Execution>): Execution {
     error: null,
     checkpoint: null,
     created_at: '2025-01-01T00:00:00Z',
+    notes: [],
+    steps: null,
     ...overrides,
   };
 }

@@ -17,6 +17,7 @@ export function runFromExecution(execution: Execution, now = Date.now()): LiveRu
     execution_id: execution.id,
     status: execution.status,
     error: execution.error,
+    ...(execution.notes.length > 0 ? { notes: execution.notes } : {}),
     progress: {
       records_read: execution.records_read,
       records_written: execution.records_written,
@@ -25,6 +26,7 @@ export function runFromExecution(execution: Execution, now = Date.now()): LiveRu
       rows_per_second: elapsed > 0 ? (execution.records_read * 1000) / elapsed : 0,
       total: null,
       elapsed_ms: elapsed,
+      ...(execution.steps ? { steps: execution.steps } : {}),
     },
   };
 }
@@ -43,11 +45,6 @@ export function currentRun(live: LiveRun | null, latest: Execution | null): Live
   if (!isFinished(latest.status)) return live;
   return {
     ...stored,
-    // The store keeps totals only: what the live events knew besides them stays on screen.
-    progress: stored.progress && {
-      ...stored.progress,
-      total: live.progress?.total ?? null,
-      ...(live.progress?.steps ? { steps: live.progress.steps } : {}),
-    },
+    progress: stored.progress && { ...stored.progress, total: live.progress?.total ?? null },
   };
 }

@@ -95,6 +95,13 @@ export function RunPanel({ run }: { run: LiveRun | null }) {
               </table>
             </div>
           )}
+          {!run.error && run.notes && run.notes.length > 0 && (
+            <ul className="run-notes" data-testid="run-notes">
+              {run.notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
           {run.error && (
             <div className="run-error" data-testid="run-error">
               {run.error}

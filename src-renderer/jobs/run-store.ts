@@ -8,6 +8,8 @@ export interface LiveRun {
   status: ExecutionStatus;
   error: string | null;
   progress: RunProgress | null;
+  /** What a finished run said about where rows went (from the store). */
+  notes?: string[];
 }
 
 interface RunState {

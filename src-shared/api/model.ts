@@ -26,6 +26,22 @@ export const Job = T.Object({
 });
 export type Job = Static<typeof Job>;
 
+/** Where the rows one processor was handed went, so far. */
+export const StepProgress = T.Object({
+  /** The processor's path in the config (`pipeline.processors[1]`). */
+  path: T.String(),
+  type: T.String(),
+  records_in: T.Integer(),
+  records_out: T.Integer(),
+  /** Filtered out, or combined into fewer rows (an aggregate). */
+  records_dropped: T.Integer(),
+  /** Could not be processed; dropped by `on_error: skip`. */
+  records_skipped: T.Integer(),
+  /** Could not be processed; sent to the dead-letter file. */
+  records_failed: T.Integer(),
+});
+export type StepProgress = Static<typeof StepProgress>;
+
 export const Execution = T.Object({
   id: T.String(),
   job_id: T.String(),
@@ -40,6 +56,10 @@ export const Execution = T.Object({
   /** Last committed checkpoint per lane, as the input defined it. */
   checkpoint: T.Union([T.Unknown(), T.Null()]),
   created_at: T.String(),
+  /** What the run said about where rows went (skipped rows, dead-letter files, kept targets). */
+  notes: T.Array(T.String()),
+  /** Where each processor's rows went, once the run ended; null before, or without processors. */
+  steps: T.Union([T.Array(StepProgress), T.Null()]),
 });
 export type Execution = Static<typeof Execution>;
 
@@ -93,22 +113,6 @@ export const Example = T.Object({
   config_yaml: T.String(),
 });
 export type Example = Static<typeof Example>;
-
-/** Where the rows one processor was handed went, so far. */
-export const StepProgress = T.Object({
-  /** The processor's path in the config (`pipeline.processors[1]`). */
-  path: T.String(),
-  type: T.String(),
-  records_in: T.Integer(),
-  records_out: T.Integer(),
-  /** Filtered out, or combined into fewer rows (an aggregate). */
-  records_dropped: T.Integer(),
-  /** Could not be processed; dropped by `on_error: skip`. */
-  records_skipped: T.Integer(),
-  /** Could not be processed; sent to the dead-letter file. */
-  records_failed: T.Integer(),
-});
-export type StepProgress = Static<typeof StepProgress>;
 
 export const RunProgress = T.Object({
   records_read: T.Integer(),
