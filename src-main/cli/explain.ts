@@ -3,6 +3,8 @@ import { componentFields, type SpecLookup } from '../config/component-fields';
 import { describePushdown, pushdownFirstFilter } from '../config/filter-pushdown';
 import { branchComponents, jobNameOf, placedComponents, type PlacedComponent } from '../config/validate';
 import { silentLogger, type ComponentSpec } from '../engine/component';
+import { isEltConfig } from '../elt/elt-config';
+import { explainElt } from '../elt/explain-elt';
 
 /*
  * `fustgo run --explain`: the plan a run would follow, without running it — what each component
@@ -59,7 +61,9 @@ export async function explainPipeline(loaded: LoadedConfig, registry: SpecLookup
     signal: controller.signal,
   };
   const [inputPlace] = placed;
-  const pushed = await pushdownFirstFilter(placed, specFor, configOf(inputPlace), context);
+  // ELT runs no filter in the engine: nothing is pushed into the source query.
+  const elt = isEltConfig(loaded.config);
+  const pushed = elt ? undefined : await pushdownFirstFilter(placed, specFor, configOf(inputPlace), context);
   controller.abort();
   const pipeline = loaded.config.pipeline;
   const lines = [`job ${jobNameOf(loaded)}`, `lanes: up to ${pipeline?.channels ?? 1} (pipeline.channels)`];
@@ -73,8 +77,9 @@ export async function explainPipeline(loaded: LoadedConfig, registry: SpecLookup
   // A conditional's branches: their processors and outputs, under the branch's path.
   for (const place of branchComponents(loaded.config))
     lines.push(`${place.path}: ${summary(place, configOf(place))}`);
+  if (elt) lines.push(...(await explainElt(loaded, registry, jobNameOf(loaded))));
   if (pushed) lines.push(...describePushdown(pushed.pushdown).map((line) => `pushdown: ${line}`));
-  else if (placed[1]?.component.type === 'filter')
+  else if (!elt && placed[1]?.component.type === 'filter')
     lines.push('pushdown: none (the input is not one SQL table, or its columns could not be read)');
   return lines;
 }

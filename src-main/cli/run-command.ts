@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { buildPlan, formatProblem } from '../config';
+import { formatProblem } from '../config';
 import { loadCliConfig } from './load-config';
 import { jobNameOf } from '../config/validate';
 import { defaultRegistry } from '../default-registry';
-import { runPipeline } from '../engine/runtime';
+import type { RunStats } from '../engine/stats';
+import { runLoadedConfig } from '../jobs/run-config';
 import type { ConfigProblem } from '../../src-shared/api/model';
 import { createCliLogger } from './cli-logger';
 import { cliDataDir } from './data-dir';
@@ -83,18 +84,15 @@ export async function runCommand(file: string, options: RunCommandOptions = {}):
   try {
     const jobName = jobNameOf(checked.loaded);
     watermark = await openRunWatermark(checked.loaded, jobName, cliDataDir(), options.full ?? false);
-    const plan = await buildPlan(checked.loaded, registry, {
-      logger,
-      signal: controller.signal,
-      ...(watermark?.previous !== undefined ? { watermark: watermark.previous } : {}),
-    });
-    const result = await runPipeline(plan, {
+    const previous = watermark?.previous !== undefined ? { watermark: watermark.previous } : {};
+    const runOptions = {
       signal: controller.signal,
       logger,
       progressIntervalMs: 100,
-      onProgress: (stats) => progress?.update(stats),
+      onProgress: (stats: RunStats) => progress?.update(stats),
       deadLetterPath: defaultDeadLetterPath(jobName),
-    });
+    };
+    const result = await runLoadedConfig(checked.loaded, registry, { ...runOptions, ...previous });
     progress?.clear();
     if (watermark?.note) result.notes.unshift(watermark.note);
     if (watermark && result.watermark !== undefined)

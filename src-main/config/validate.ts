@@ -12,6 +12,7 @@ import { checkAgainst, componentFields, type SpecLookup } from './component-fiel
 import type { LoadedConfig } from './load';
 import { problemAt } from './problem';
 import type { SchemaIssue } from './schema-errors';
+import { eltProblems, JOB_TYPES } from '../elt/elt-config';
 
 /** `"1%"`, `"0.5%"`: a percentage from 0 to 100. */
 const ERROR_LIMIT_PERCENT = '^(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)%$';
@@ -44,7 +45,16 @@ const topLevelSections = {
     T.Object(
       {
         name: T.Optional(T.String({ minLength: 1 })),
-        type: T.Optional(T.String()),
+        type: T.Optional(
+          T.Union(
+            JOB_TYPES.map((type) => T.Literal(type)),
+            {
+              description:
+                'ETL transforms rows in the engine; ELT loads the input raw into a staging table of the SQL output and runs the processors there as SQL.',
+              default: 'ETL',
+            },
+          ),
+        ),
         schedule: T.Optional(T.String()),
         description: T.Optional(T.String()),
       },
@@ -392,5 +402,6 @@ export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): Co
       (!path.endsWith('.on_error') && CHAIN_SECTIONS.some((section) => pathContains(section, path))),
   );
   if (!chainBroken) problems.push(...checkColumns(loaded, registry, checked));
+  if (!chainBroken) problems.push(...eltProblems(loaded, [...placedComponents(loaded.config), ...nested]));
   return problems;
 }

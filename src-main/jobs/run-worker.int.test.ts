@@ -126,4 +126,33 @@ output:
       .map((line) => (JSON.parse(line) as { row: unknown }).row);
     expect(rows).toEqual([{ id: 4 }, { id: 8 }]);
   });
+
+  it('runs a job.type ELT job in the target database, as fustgo run does', async () => {
+    const jobDir = join(dataDir, 'jobs', 'job-1');
+    mkdirSync(jobDir, { recursive: true });
+    const elt = `version: 1
+job: { name: big-ids, type: ELT }
+input:
+  type: generate
+  count: 10
+  columns:
+    - { name: id, generator: sequence }
+pipeline:
+  processors:
+    - type: filter
+      condition: id > 6
+output:
+  type: sqlite
+  path: out.db
+  write: { table: big_ids, create_table: true }
+`;
+    const result = await runInWorker(elt, jobDir, 'exec-elt');
+    expect(result).toMatchObject({ status: 'completed', records_read: 10, records_written: 4 });
+    const db = new Database(join(jobDir, 'out.db'), { readonly: true });
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+    const ids = db.prepare('SELECT id FROM big_ids ORDER BY id').all();
+    db.close();
+    expect(ids).toEqual([{ id: 7 }, { id: 8 }, { id: 9 }, { id: 10 }]);
+    expect(tables).toEqual([{ name: 'big_ids' }]); // the staging table is gone
+  });
 });

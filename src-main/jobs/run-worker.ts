@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { buildPlan, ConfigErrors, fixedConnections, formatProblem, loadPipelineText } from '../config/index';
+import { ConfigErrors, fixedConnections, formatProblem, loadPipelineText } from '../config/index';
 import type { Logger } from '../engine/component';
 import { defaultRegistry } from '../default-registry';
-import { runPipeline, type RunResult } from '../engine/runtime';
+import type { RunResult } from '../engine/runtime';
+import { runLoadedConfig } from './run-config';
 import type { LogLevel } from '../../src-shared/api/model';
 import { isHostMessage, type RunMessage, type StartMessage } from './run-protocol';
 import { openRunWatermark, type RunWatermark } from './run-watermark';
@@ -97,18 +98,14 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
     });
     if (!loaded.ok) return failedResult(loaded.problems.map(formatProblem).join('\n'));
     watermark = await openRunWatermark(loaded.loaded, jobNameOf(loaded.loaded), start.data_dir, false);
-    const plan = await buildPlan(loaded.loaded, defaultRegistry(), {
-      logger,
-      signal,
-      ...(watermark?.previous !== undefined ? { watermark: watermark.previous } : {}),
-    });
-    const result = await runPipeline(plan, {
+    const result = await runLoadedConfig(loaded.loaded, defaultRegistry(), {
       signal,
       logger,
       progressIntervalMs: PROGRESS_INTERVAL_MS,
       onProgress: (stats) => channel.send({ type: 'progress', stats }),
       onCheckpoint: (lane, checkpoint) => channel.send({ type: 'checkpoint', lane, checkpoint }),
       deadLetterPath: deadLetterPathOf(start),
+      ...(watermark?.previous !== undefined ? { watermark: watermark.previous } : {}),
     });
     if (watermark?.note) result.notes.unshift(watermark.note);
     if (watermark && result.watermark !== undefined) {
