@@ -1,6 +1,9 @@
 import {
+  argumentsOf,
+  functionNameOf,
   LITERAL_MARK,
   parseExpression,
+  referencedName,
   type ExprNode,
   type ParsedExpression,
 } from '../engine/expression/parse';
@@ -69,19 +72,6 @@ const FUNCTIONS: Record<string, (args: string[], dialect: EltDialect) => string>
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
-function nameOf(name: ExprNode['name']): string {
-  if (typeof name === 'string') return name.toUpperCase();
-  return (name?.name ?? [])
-    .map((part) => part.value ?? '')
-    .join('.')
-    .toUpperCase();
-}
-
-function argList(node: ExprNode): ExprNode[] {
-  const args = node.args as { value?: ExprNode[] } | undefined;
-  return Array.isArray(args?.value) ? args.value : [];
-}
-
 /**
  * Renders one expression for `dialect`, a column reference becoming `columnSql(name)` (the
  * staging column, or the expression a previous step computed for that name), parenthesised.
@@ -145,7 +135,7 @@ class Renderer {
   }
 
   private columnRef(node: ExprNode): string {
-    const name = typeof node.column === 'string' ? node.column : String(node.column?.expr?.value ?? '');
+    const name = referencedName(node);
     if (!name.startsWith(LITERAL_MARK)) return this.columnSql(name, this.parsed.positionOf(node));
     const literal = this.parsed.literals[Number(name.slice(1))];
     switch (literal.kind) {
@@ -227,12 +217,12 @@ class Renderer {
   }
 
   private call(node: ExprNode): string {
-    const name = nameOf(node.name);
+    const name = functionNameOf(node.name);
     const renderCall = FUNCTIONS[name];
     if (!renderCall)
       return this.refuse(node, `${name} has no ${DIALECT_NAMES[this.dialect]} equivalent in ELT mode`);
     return renderCall(
-      argList(node).map((arg) => this.render(arg)),
+      argumentsOf(node).map((arg) => this.render(arg)),
       this.dialect,
     );
   }

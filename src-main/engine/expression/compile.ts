@@ -24,9 +24,12 @@ import {
   type ValueType,
 } from './node';
 import {
+  argumentsOf,
   CAST_BASE,
+  functionNameOf,
   LITERAL_MARK,
   parseExpression,
+  referencedName,
   type CastType,
   type ExprNode,
   type Literal,
@@ -100,20 +103,6 @@ const INT32_MAX = 2 ** 31 - 1;
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_TEXT = /^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/;
 
-/** A name as the AST spells it: a string, or the parts of a (possibly qualified) name. */
-function nameOf(name: ExprNode['name']): string {
-  if (typeof name === 'string') return name.toUpperCase();
-  return (name?.name ?? [])
-    .map((part) => part.value ?? '')
-    .join('.')
-    .toUpperCase();
-}
-
-function argList(node: ExprNode): ExprNode[] {
-  const args = node.args as { value?: ExprNode[] } | undefined;
-  return Array.isArray(args?.value) ? args.value : [];
-}
-
 class Compiler {
   readonly referenced = new Set<string>();
 
@@ -172,7 +161,7 @@ class Compiler {
         return this.interval(node);
       case 'aggr_func':
         throw new ExpressionError(
-          `aggregate function ${nameOf(node.name)} is not allowed here: expressions see one row at a time`,
+          `aggregate function ${functionNameOf(node.name)} is not allowed here: expressions see one row at a time`,
           this.position(node),
         );
       default:
@@ -267,7 +256,7 @@ class Compiler {
   }
 
   private columnRef(node: ExprNode): Node {
-    const name = typeof node.column === 'string' ? node.column : String(node.column?.expr?.value ?? '');
+    const name = referencedName(node);
     if (name.startsWith(LITERAL_MARK)) return this.literal(this.parsed.literals[Number(name.slice(1))]);
     return this.column(name, node) as Node;
   }
@@ -582,9 +571,9 @@ class Compiler {
   }
 
   private call(node: ExprNode): Node {
-    const name = nameOf(node.name);
+    const name = functionNameOf(node.name);
     const position = this.position(node);
-    const argNodes = argList(node);
+    const argNodes = argumentsOf(node);
     // The grammar reads `NOT (a > 1)` as a call of a function named NOT.
     if (name === 'NOT' && argNodes.length === 1) {
       const operand = this.compile(argNodes[0]);

@@ -27,6 +27,26 @@ export interface ExprNode {
   loc?: { start: { offset: number } };
 }
 
+/** A function's name as the AST spells it (a string, or the parts of a qualified name), upper-cased. */
+export function functionNameOf(name: ExprNode['name']): string {
+  if (typeof name === 'string') return name.toUpperCase();
+  return (name?.name ?? [])
+    .map((part) => part.value ?? '')
+    .join('.')
+    .toUpperCase();
+}
+
+/** A function call's arguments. */
+export function argumentsOf(node: ExprNode): ExprNode[] {
+  const args = node.args as { value?: ExprNode[] } | undefined;
+  return Array.isArray(args?.value) ? args.value : [];
+}
+
+/** The name a column reference names (literals are such references too: see `LITERAL_MARK`). */
+export function referencedName(node: ExprNode): string {
+  return typeof node.column === 'string' ? node.column : String(node.column?.expr?.value ?? '');
+}
+
 /** A literal as written in the source: the parser sees a placeholder name in its place. */
 export interface Literal {
   kind: 'number' | 'string' | 'quoted' | 'hex' | 'bits' | 'date' | 'time' | 'timestamp';

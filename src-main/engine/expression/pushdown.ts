@@ -1,6 +1,13 @@
 import type { FilterDialect } from '../component';
 import type { Column } from '../batch';
-import { LITERAL_MARK, parseExpression, type ExprNode, type Literal, type ParsedExpression } from './parse';
+import {
+  LITERAL_MARK,
+  parseExpression,
+  referencedName,
+  type ExprNode,
+  type Literal,
+  type ParsedExpression,
+} from './parse';
 import { NUMERIC_TYPES, TEXT_TYPES } from './node';
 
 /*
@@ -42,13 +49,13 @@ class Renderer {
 
   private literalOf(node: ExprNode): Literal | undefined {
     if (node.type !== 'column_ref') return undefined;
-    const name = typeof node.column === 'string' ? node.column : String(node.column?.expr?.value ?? '');
+    const name = referencedName(node);
     return name.startsWith(LITERAL_MARK) ? this.parsed.literals[Number(name.slice(1))] : undefined;
   }
 
   private columnOf(node: ExprNode): Column | undefined {
     if (node.type !== 'column_ref' || this.literalOf(node)) return undefined;
-    const name = typeof node.column === 'string' ? node.column : String(node.column?.expr?.value ?? '');
+    const name = referencedName(node);
     return (
       this.columns.find((c) => c.name === name) ??
       this.columns.filter((c) => c.name.toLowerCase() === name.toLowerCase()).at(0)
