@@ -71,7 +71,7 @@ describe('job.type: ELT validation', () => {
       }),
     );
     expect(problems).toEqual([
-      'elt.yaml:11:7: pipeline.processors[0].type: deduplicate cannot run in the database in ELT mode (ELT renders filter, mapping, transform); run the job as ETL',
+      'elt.yaml:11:7: pipeline.processors[0].type: deduplicate cannot run in the database in ELT mode (ELT renders filter, mapping, transform, aggregate); run the job as ETL',
     ]);
   });
 

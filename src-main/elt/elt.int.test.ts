@@ -146,6 +146,30 @@ describe('ELT mode', () => {
       expect((await rowsOf(target, 'orders_elt')).length).toBe(2 * etlRows.length);
       expect((await tablesOf(target)).filter((t) => t.includes('fustgo_elt'))).toEqual([]);
     });
+
+    it(`aggregates in ${target} as the engine does: GROUP BY after the filters`, async () => {
+      const aggregate = (yaml: string) =>
+        yaml.replace(
+          /    - type: filter\n      mode: exclude[\s\S]*?\noutput:/,
+          '    - type: aggregate\n      group_by: [status]\n      aggregates: { orders: "count(*)", units: "sum(qty)", top: "max(qty)" }\noutput:',
+        );
+      const etl = await run(target, 'ETL', 'totals_etl', aggregate);
+      expect(etl.status, etl.error ?? '').toBe('completed');
+      const elt = await run(target, 'ELT', 'totals_elt', aggregate);
+      expect(elt.status, elt.error ?? '').toBe('completed');
+      const totals = async (table: string) =>
+        (
+          await rowsOn(
+            dbs,
+            join(dir, 'out.db'),
+            target,
+            `SELECT status, orders, units, top FROM ${table} ORDER BY status`,
+          )
+        ).map((row) => row.map((value) => String(value)));
+      const etlTotals = await totals('totals_etl');
+      expect(etlTotals.map((row) => row[0])).toEqual(['paid', 'pending']);
+      expect(await totals('totals_elt')).toEqual(etlTotals);
+    });
   }
 
   it('compares text as MariaDB does: its collation ignores case, ETL does not', async () => {

@@ -115,7 +115,26 @@ describe('ELT SQL generation', () => {
     const select = buildEltSelect(chain, columns, 'postgresql');
     expect(createTargetSql(select, 'public.orders', 'public.orders__stage', 'postgresql')).toBe(
       'CREATE TABLE "public"."orders" AS SELECT "id" AS "order_id", "status" AS "state", "qty" AS "qty" ' +
-        `FROM "public"."orders__stage" WHERE (("qty" > 0) AND ("status" <> 'void')) AND 1 = 0`,
+        `FROM "public"."orders__stage" WHERE (("qty" > 0) AND ("status" <> 'void')) LIMIT 0`,
+    );
+  });
+
+  it('renders an aggregate as GROUP BY after the filters, and refuses what SQL has no order for', () => {
+    const aggregate = at(1, {
+      type: 'aggregate',
+      group_by: ['status'],
+      aggregates: { orders: 'count(*)', units: 'sum(qty * 2)', buyers: 'count(DISTINCT id)' },
+    });
+    expect(insert([at(0, { type: 'filter', condition: 'qty > 0' }), aggregate], 'postgresql')).toBe(
+      'INSERT INTO "orders" ("status", "orders", "units", "buyers") SELECT "status" AS "status", ' +
+        'COUNT(*) AS "orders", SUM(("qty" * 2)) AS "units", COUNT(DISTINCT "id") AS "buyers" ' +
+        'FROM "orders__stage" WHERE ("qty" > 0) GROUP BY "status"',
+    );
+    expect(() => insert([at(0, { type: 'aggregate', aggregates: { f: 'first(qty)' } })], 'mysql')).toThrow(
+      'pipeline.processors[0].aggregates.f: first follows the order rows arrive in, which SQL has not; run the job as ETL',
+    );
+    expect(() => insert([aggregate, at(2, { type: 'filter', condition: 'orders > 1' })], 'mysql')).toThrow(
+      'pipeline.processors[2].type: ELT renders no processor after an aggregate',
     );
   });
 });
@@ -129,7 +148,7 @@ describe('ELT refusals', () => {
 
   it('refuses processors SQL does not express here, with the way out', () => {
     expect(refusal([at(2, { type: 'deduplicate', key: ['id'] })], 'mysql')).toBe(
-      'pipeline.processors[2].type: deduplicate cannot run in the database in ELT mode (ELT renders filter, mapping, transform); run the job as ETL',
+      'pipeline.processors[2].type: deduplicate cannot run in the database in ELT mode (ELT renders filter, mapping, transform, aggregate); run the job as ETL',
     );
   });
 

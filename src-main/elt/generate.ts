@@ -1,6 +1,8 @@
 import { quoteQualifiedName } from '../../connectors/postgresql/identifiers';
 import { quoteTableName } from '../../connectors/mysql/identifiers';
 import { quoteIdent as quoteSqlite } from '../../connectors/sqlite/reader';
+import { parseAggregate } from '../../connectors/aggregate/functions';
+import { FieldError } from '../engine/component';
 import { ExpressionError } from '../engine/expression/expression-error';
 import { joinPath } from '../config/config-path';
 import { NotRenderable, quoteColumn, renderExpression, type EltDialect } from './render-expression';
@@ -37,10 +39,22 @@ export interface EltSelect {
   columns: { name: string; sql: string }[];
   /** Conditions a staging row must meet (joined with AND). */
   where: string[];
+  /** Set by an `aggregate`: the expressions rows are grouped by (empty: one row for all). */
+  groupBy?: string[];
 }
 
 /** The processors ELT mode renders. */
-export const ELT_PROCESSORS = ['filter', 'mapping', 'transform'];
+export const ELT_PROCESSORS = ['filter', 'mapping', 'transform', 'aggregate'];
+
+/** `aggregate` functions as SQL; first and last have no order to follow in SQL, so they are refused. */
+const SQL_AGGREGATES: Record<string, (argument: string) => string> = {
+  count: (argument) => `COUNT(${argument})`,
+  count_distinct: (argument) => `COUNT(DISTINCT ${argument})`,
+  sum: (argument) => `SUM(${argument})`,
+  avg: (argument) => `AVG(${argument})`,
+  min: (argument) => `MIN(${argument})`,
+  max: (argument) => `MAX(${argument})`,
+};
 
 /**
  * Output column → its expression over the staging table. With `open`, the staging columns are not
@@ -124,10 +138,51 @@ function step(select: EltSelect, projection: Projection, item: EltStep, dialect:
     }
     return next;
   }
+  if (type === 'aggregate') return aggregateStep(select, projection, item, dialect);
   throw new EltRefusal(
     at('type'),
     `${String(type)} cannot run in the database in ELT mode (ELT renders ${ELT_PROCESSORS.join(', ')}); run the job as ETL`,
   );
+}
+
+/** `aggregate` as GROUP BY: the group fields, then one aggregate expression per output field. */
+function aggregateStep(
+  select: EltSelect,
+  projection: Projection,
+  item: EltStep,
+  dialect: EltDialect,
+): Projection {
+  const at = (field: string) => joinPath(item.path, field);
+  if (item.component.window !== undefined)
+    throw new EltRefusal(at('window'), 'windows by event time are the engine’s; run the job as ETL');
+  const next: Projection = new Map();
+  const groupBy: string[] = [];
+  ((item.component.group_by ?? []) as string[]).forEach((field, i) => {
+    const column = lookup(projection, field);
+    if (column === undefined) throw new EltRefusal(at(`group_by[${i}]`), `unknown column "${field}"`);
+    groupBy.push(column.inExpressions);
+    next.set(field, column);
+  });
+  for (const [name, text] of Object.entries((item.component.aggregates ?? {}) as Record<string, string>)) {
+    const path = at(`aggregates.${name}`);
+    let call;
+    try {
+      call = parseAggregate(name, path, text);
+    } catch (error) {
+      if (error instanceof FieldError) throw new EltRefusal(path, error.message, error.offset);
+      throw error;
+    }
+    const sql = SQL_AGGREGATES[call.fn];
+    if (!sql)
+      throw new EltRefusal(
+        path,
+        `${call.fn} follows the order rows arrive in, which SQL has not; run the job as ETL`,
+      );
+    const argument = call.argument === '*' ? '*' : render(call.argument, path, projection, dialect);
+    next.set(name, same(sql(argument)));
+  }
+  select.groupBy = groupBy;
+  return next;
 }
 
 /** A staging column: its name, and its logical type when known. */
@@ -160,7 +215,14 @@ export function buildEltSelect(
     (stagingColumns ?? []).map((column) => [column.name, stagingColumn(column, dialect)]),
   );
   if (!stagingColumns) projection.open = dialect;
-  for (const item of steps) projection = step(select, projection, item, dialect);
+  for (const item of steps) {
+    if (select.groupBy !== undefined)
+      throw new EltRefusal(
+        joinPath(item.path, 'type'),
+        'ELT renders no processor after an aggregate (move it before, or run the job as ETL)',
+      );
+    projection = step(select, projection, item, dialect);
+  }
   select.columns = [...projection].map(([name, { sql }]) => ({ name, sql }));
   return select;
 }
@@ -177,7 +239,8 @@ export function quoteTable(dialect: EltDialect, name: string): string {
 function selectSql(select: EltSelect, staging: string, dialect: EltDialect): string {
   const exprs = select.columns.map(({ name, sql }) => `${sql} AS ${quoteColumn(dialect, name)}`);
   const where = select.where.length > 0 ? ` WHERE ${select.where.join(' AND ')}` : '';
-  return `SELECT ${exprs.join(', ')} FROM ${quoteTable(dialect, staging)}${where}`;
+  const groupBy = select.groupBy?.length ? ` GROUP BY ${select.groupBy.join(', ')}` : '';
+  return `SELECT ${exprs.join(', ')} FROM ${quoteTable(dialect, staging)}${where}${groupBy}`;
 }
 
 /** `INSERT INTO target (cols) SELECT exprs FROM staging WHERE conditions`. */
@@ -198,8 +261,8 @@ export function createTargetSql(
   staging: string,
   dialect: EltDialect,
 ): string {
-  const empty: EltSelect = { ...select, where: [...select.where, '1 = 0'] };
-  return `CREATE TABLE ${quoteTable(dialect, target)} AS ${selectSql(empty, staging, dialect)}`;
+  // LIMIT 0, not WHERE 1 = 0: an aggregate without GROUP BY still returns its one row on no rows.
+  return `CREATE TABLE ${quoteTable(dialect, target)} AS ${selectSql(select, staging, dialect)} LIMIT 0`;
 }
 
 /** `DROP TABLE IF EXISTS staging`. */
