@@ -150,7 +150,7 @@ describe('ELT mode', () => {
     it(`aggregates in ${target} as the engine does: GROUP BY after the filters`, async () => {
       const aggregate = (yaml: string) =>
         yaml.replace(
-          /    - type: filter\n      mode: exclude[\s\S]*?\noutput:/,
+          / {4}- type: filter\n {6}mode: exclude[\s\S]*?\noutput:/,
           '    - type: aggregate\n      group_by: [status]\n      aggregates: { orders: "count(*)", units: "sum(qty)", top: "max(qty)" }\noutput:',
         );
       const etl = await run(target, 'ETL', 'totals_etl', aggregate);
