@@ -722,41 +722,29 @@ export class CatalogRepo {
       .limit(options.limit)
       .execute();
     const needle = text.toLowerCase();
+    type Row = (typeof tables)[number];
+    /** A hit on a table (column absent) or on one of its columns, ranked name matches first, then shorter names. */
+    const hit = (r: Row, column?: { name: string; native_type: string; comment: string | null }) => {
+      const name = column?.name ?? r.table_name;
+      const byName = name.toLowerCase().includes(needle);
+      return {
+        kind: column ? ('column' as const) : ('table' as const),
+        connection_id: r.connection_id,
+        connection_name: r.connection_name,
+        database: r.database_name,
+        table_id: r.table_id,
+        table: qualified(r.schema_name, r.table_name),
+        table_kind: r.kind,
+        column: column?.name ?? null,
+        native_type: column?.native_type ?? null,
+        matched: byName ? ('name' as const) : ('comment' as const),
+        comment: column ? column.comment : r.comment,
+        rank: [byName ? 0 : 1, name.length] as [number, number],
+      };
+    };
     const hits: (CatalogSearchHit & { rank: [number, number] })[] = [
-      ...tables.map((r) => {
-        const byName = r.table_name.toLowerCase().includes(needle);
-        return {
-          kind: 'table' as const,
-          connection_id: r.connection_id,
-          connection_name: r.connection_name,
-          database: r.database_name,
-          table_id: r.table_id,
-          table: qualified(r.schema_name, r.table_name),
-          table_kind: r.kind,
-          column: null,
-          native_type: null,
-          matched: byName ? ('name' as const) : ('comment' as const),
-          comment: r.comment,
-          rank: [byName ? 0 : 1, r.table_name.length] as [number, number],
-        };
-      }),
-      ...columns.map((r) => {
-        const byName = r.column_name.toLowerCase().includes(needle);
-        return {
-          kind: 'column' as const,
-          connection_id: r.connection_id,
-          connection_name: r.connection_name,
-          database: r.database_name,
-          table_id: r.table_id,
-          table: qualified(r.schema_name, r.table_name),
-          table_kind: r.kind,
-          column: r.column_name,
-          native_type: r.native_type,
-          matched: byName ? ('name' as const) : ('comment' as const),
-          comment: r.comment,
-          rank: [byName ? 0 : 1, r.column_name.length] as [number, number],
-        };
-      }),
+      ...tables.map((r) => hit(r)),
+      ...columns.map((r) => hit(r, { name: r.column_name, native_type: r.native_type, comment: r.comment })),
     ];
     hits.sort(
       (a, b) =>
