@@ -72,14 +72,19 @@ export function upsertSql(
 ): string {
   const names = columnList(columns);
   const keys = key.map(quoteIdent).join(', ');
+  const select = repeatedKeys
+    ? `SELECT DISTINCT ON (${keys}) ${names} FROM ${from} ORDER BY ${keys}, ${order} DESC`
+    : `SELECT ${names} FROM ${from}`;
+  return `INSERT INTO ${quoteQualifiedName(table)} (${names}) ${select} ${onConflictSql(columns, key)}`;
+}
+
+/** ON CONFLICT (key) DO UPDATE SET every other column (DO NOTHING when there is none). */
+export function onConflictSql(columns: Pick<Column, 'name'>[], key: string[]): string {
   const updates = columns
     .filter((c) => !key.includes(c.name))
     .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`);
   const action = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
-  const select = repeatedKeys
-    ? `SELECT DISTINCT ON (${keys}) ${names} FROM ${from} ORDER BY ${keys}, ${order} DESC`
-    : `SELECT ${names} FROM ${from}`;
-  return `INSERT INTO ${quoteQualifiedName(table)} (${names}) ${select} ON CONFLICT (${keys}) ${action}`;
+  return `ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${action}`;
 }
 
 /**

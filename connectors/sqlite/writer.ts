@@ -52,7 +52,7 @@ export function insertSql(
 }
 
 /** ON CONFLICT(key) DO UPDATE SET every other column (DO NOTHING when there is none). */
-function onConflictSql(columns: Column[], key: string[]): string {
+export function onConflictSql(columns: Pick<Column, 'name'>[], key: string[]): string {
   const updates = columns
     .filter((c) => !key.includes(c.name))
     .map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`);

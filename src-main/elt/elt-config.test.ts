@@ -66,12 +66,13 @@ describe('job.type: ELT validation', () => {
     const problems = await validate(
       pipeline({
         jobType: 'ELT',
-        processors: `    - type: deduplicate
-      key: [id]`,
+        processors: `    - type: json_encode
+      fields: [id, status]
+      as: doc`,
       }),
     );
     expect(problems).toEqual([
-      'elt.yaml:11:7: pipeline.processors[0].type: deduplicate cannot run in the database in ELT mode (ELT renders filter, mapping, transform, aggregate); run the job as ETL',
+      'elt.yaml:11:7: pipeline.processors[0].type: json_encode cannot run in the database in ELT mode (ELT renders filter, mapping, transform, aggregate, deduplicate); run the job as ETL',
     ]);
   });
 
@@ -82,17 +83,30 @@ describe('job.type: ELT validation', () => {
     expect(file).toEqual([
       'elt.yaml:16:3: output.type: ELT mode runs the processors in the target database: the output must be postgresql, mysql, sqlite',
     ]);
-    const upsert = await validate(
+    const pattern = await validate(
+      pipeline({ jobType: 'ELT', output: '  type: sqlite\n  path: out.db\n  write: { table: "stg_*" }' }),
+    );
+    expect(pattern).toEqual([
+      'elt.yaml:18:12: output.write.table: ELT mode writes one table, not a table pattern',
+    ]);
+  });
+
+  it('runs branches into tables of one database, and says which output is elsewhere', async () => {
+    const branches = (elsePath: string) =>
       pipeline({
         jobType: 'ELT',
-        output: `  type: sqlite
-  path: out.db
-  write: { table: orders, mode: upsert }
-  conflict: { key: [order_id] }`,
-      }),
-    );
-    expect(upsert).toEqual([
-      'elt.yaml:18:27: output.write.mode: ELT mode supports write mode insert (one INSERT … SELECT), not upsert',
+        processors: `    - type: conditional
+      branches:
+        - when: status = 'paid'
+          output: { type: sqlite, path: out.db, write: { table: paid } }
+      else:
+        processors: [{ type: deduplicate, key: [status] }]
+        output: { type: sqlite, path: ${elsePath}, write: { table: other, mode: upsert }, conflict: { key: [id] } }`,
+        output: '',
+      }).replace(/output:\n\n$/, '');
+    expect(await validate(branches('out.db'))).toEqual([]);
+    expect(await validate(branches('elsewhere.db'))).toEqual([
+      'elt.yaml:17:33: pipeline.processors[0].else.output.path: ELT mode runs every branch in one database: write to the same file as pipeline.processors[0].branches[0].output',
     ]);
   });
 });

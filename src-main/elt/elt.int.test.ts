@@ -172,6 +172,86 @@ describe('ELT mode', () => {
     });
   }
 
+  for (const target of ['postgresql', 'mysql', 'sqlite'] as const) {
+    /** Runs the edited pipeline ETL into `<name>_etl` and ELT into `<name>_elt`; both must complete. */
+    async function bothWays(name: string, edit: (yaml: string, table: string) => string): Promise<void> {
+      for (const jobType of ['ETL', 'ELT'] as const) {
+        const table = `${name}_${jobType.toLowerCase()}`;
+        const result = await run(target, jobType, table, (yaml) => edit(yaml, table));
+        expect(result.status, `${jobType}: ${result.error ?? ''}`).toBe('completed');
+      }
+    }
+    const beforeMapping = (steps: string) => (yaml: string) =>
+      yaml.replace('    - type: mapping\n', `${steps}    - type: mapping\n`);
+    const writing = (mode: string, key?: string) => (yaml: string, table: string) =>
+      yaml.replace(
+        `write: { table: ${table} }`,
+        `write: { table: ${table}, mode: ${mode} }${key ? `\n  conflict: { key: [${key}] }` : ''}`,
+      );
+
+    it(`deduplicates in ${target} as the engine does: the first or last row of each key, after the filters`, async () => {
+      for (const keep of ['first', 'last']) {
+        const dedup = beforeMapping(
+          `    - type: deduplicate\n      key: [status, qty]\n      keep: ${keep}\n`,
+        );
+        await bothWays(`dedup_${keep}`, dedup);
+        const etlRows = await rowsOf(target, `dedup_${keep}_etl`);
+        // paid / pending × qty 3..9
+        expect(etlRows.length).toBe(14);
+        expect(await rowsOf(target, `dedup_${keep}_elt`)).toEqual(etlRows);
+      }
+    });
+
+    it(`writes keyed modes in ${target} as the engine's writers: the last row of each key wins`, async () => {
+      // SQLite's writer offers insert, upsert and merge.
+      const sqlite = target === 'sqlite';
+      for (const mode of sqlite ? ['upsert', 'merge'] : ['upsert', 'merge', 'replace']) {
+        // Twice: the second run meets every key already in the table.
+        for (let i = 0; i < 2; i++) await bothWays(`keyed_${mode}`, writing(mode, 'qty'));
+        const etlRows = await rowsOf(target, `keyed_${mode}_etl`);
+        expect(etlRows.map((row) => row[2]).sort()).toEqual(['3', '4', '5', '6', '7', '8', '9']);
+        expect(await rowsOf(target, `keyed_${mode}_elt`), mode).toEqual(etlRows);
+      }
+      if (sqlite) return;
+      for (let i = 0; i < 2; i++) await bothWays('emptied', writing('truncate_insert'));
+      const etlRows = await rowsOf(target, 'emptied_etl');
+      expect(etlRows.length).toBeGreaterThan(300);
+      expect(await rowsOf(target, 'emptied_elt')).toEqual(etlRows);
+    });
+
+    it(`sends each row to the table of the first branch it matches in ${target}, as ETL`, async () => {
+      const branchOutput = (table: string) =>
+        `\n          output:\n            ${OUTPUTS[target].replace(/\n {2}/g, '\n            ')}\n            write: { table: ${table} }`;
+      const branches = (yaml: string, table: string) =>
+        yaml.replace(
+          /\noutput:[\s\S]*$/,
+          `
+    - type: conditional
+      branches:
+        - name: big
+          when: qty > 6${branchOutput(`${table}_big`)}
+        - name: paid
+          when: state = 'paid'
+          processors:
+            - type: filter
+              condition: price < 300${branchOutput(`${table}_paid`)}
+      else:
+        processors:
+          - type: deduplicate
+            key: [state]${branchOutput(`${table}_rest`).replace(/\n {2}/g, '\n')}
+`,
+        );
+      await bothWays('routed', branches);
+      for (const branch of ['big', 'paid', 'rest']) {
+        const etlRows = await rowsOf(target, `routed_etl_${branch}`);
+        expect(etlRows.length, branch).toBeGreaterThan(0);
+        expect(await rowsOf(target, `routed_elt_${branch}`), branch).toEqual(etlRows);
+      }
+      expect((await rowsOf(target, 'routed_elt_big')).every((row) => Number(row[2]) > 6)).toBe(true);
+      expect((await rowsOf(target, 'routed_elt_rest')).map((row) => row[1])).toEqual(['pending']);
+    });
+  }
+
   it('compares text as MariaDB does: its collation ignores case, ETL does not', async () => {
     const capitalVoid = (yaml: string) => yaml.replace('[paid, pending, void]', '[paid, pending, Void]');
     const etl = await run('mysql', 'ETL', 'orders_case_etl', capitalVoid);
@@ -216,7 +296,8 @@ describe('ELT mode', () => {
     const ran = runFustgo(['run', 'cli.yaml'], { cwd: dir });
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/^completed: read 2,000, written \d{3},/);
-    expect(ran.stdout).toContain('the processors ran in SQLite as one INSERT … SELECT into orders_cli');
+    expect(ran.stdout).toContain('the processors ran in SQLite as SQL, in one transaction');
+    expect(ran.stdout).toMatch(/ELT: \d{3} rows into orders_cli \(insert\)/);
   });
 
   it('--explain prints the staging table and the generated SQL', async () => {
@@ -226,7 +307,9 @@ describe('ELT mode', () => {
       'ELT: the input is loaded as it is into staging table orders_elt__fustgo_elt_<random> in MySQL',
     );
     expect(text).toContain(
-      'one statement (MySQL cannot roll back DDL): INSERT INTO `orders_elt` (`order_id`, `state`, `qty`, `price`, `label`) ' +
+      'in one transaction (missing tables are created before it: MySQL cannot roll back DDL):\n' +
+        '    when orders_elt is missing, it is created as an ETL run creates it\n' +
+        '    INSERT INTO `orders_elt` (`order_id`, `state`, `qty`, `price`, `label`) ' +
         'SELECT `id` AS `order_id`, `status` AS `state`, `qty` AS `qty`, `price` AS `price`, ' +
         "CONCAT(CONCAT(UPPER(`status`), '-'), (CASE WHEN (`qty` > 6) THEN 'big' ELSE 'small' END)) AS `label` " +
         'FROM `orders_elt__fustgo_elt_<random>` ' +

@@ -3,9 +3,10 @@ import type { SpecLookup } from '../config/component-fields';
 import { componentFields } from '../config/component-fields';
 import { silentLogger, type ComponentContext, type ComponentSpec } from '../engine/component';
 import { eltSelectOf } from './elt-config';
-import { createTargetSql, dropStagingSql, insertSelectSql, type StagingColumn } from './generate';
+import { dropStagingSql, ROW_ORDER_COLUMN, type StagingColumn } from './generate';
 import { DIALECT_NAMES } from './render-expression';
-import { eltJobOfLoaded, stagingTableName } from './run-elt';
+import { eltJobOfLoaded, stagingBeside, stagingTableName } from './run-elt';
+import { writeStatements } from './write-sql';
 
 /**
  * The input's column names without reading rows: from its config (`staticColumns`), else from the
@@ -41,25 +42,37 @@ export async function explainElt(
   jobName: string,
 ): Promise<string[]> {
   const job = eltJobOfLoaded(loaded);
-  const staging = stagingTableName(job.table, '<random>');
+  const staging = stagingTableName(stagingBeside(job).table, '<random>');
   const controller = new AbortController();
   const context = { baseDir: loaded.baseDir, jobName, logger: silentLogger, signal: controller.signal };
-  const columns = await inputColumns(loaded, registry, context);
+  const known = await inputColumns(loaded, registry, context);
   controller.abort();
-  const select = eltSelectOf(job, columns);
+  // The staging table has the input's columns, and numbers the rows when a step needs their order.
+  const columns = known && job.ordered ? [...known, { name: ROW_ORDER_COLUMN, type: 'bigint' }] : known;
   const lines = [
-    `ELT: the input is loaded as it is into staging table ${staging} in ${DIALECT_NAMES[job.dialect]}, then the processors run there:`,
+    `ELT: the input is loaded as it is into staging table ${staging} in ${DIALECT_NAMES[job.dialect]}` +
+      (job.ordered ? ` (${ROW_ORDER_COLUMN} numbering the rows as they arrive)` : '') +
+      ', then the processors run there:',
   ];
   if (!columns) {
     lines.push(
       '  (the input’s columns are known once it is loaded: the SQL below lists those the processors name)',
     );
   }
-  if (job.createTable)
-    lines.push(`  when ${job.table} is missing: ${createTargetSql(select, job.table, staging, job.dialect)}`);
   const transaction =
-    job.dialect === 'mysql' ? 'one statement (MySQL cannot roll back DDL)' : 'in one transaction';
-  lines.push(`  ${transaction}: ${insertSelectSql(select, job.table, staging, job.dialect)}`);
+    job.dialect === 'mysql'
+      ? 'in one transaction (missing tables are created before it: MySQL cannot roll back DDL)'
+      : 'in one transaction';
+  lines.push(`  ${transaction}:`);
+  for (const route of job.routes) {
+    const { target } = route;
+    const select = eltSelectOf(job, route, columns);
+    const branch = route.label !== undefined ? `branch ${route.label}: ` : '';
+    if (target.createTable)
+      lines.push(`    ${branch}when ${target.table} is missing, it is created as an ETL run creates it`);
+    for (const statement of writeStatements(select, target, staging, job.dialect))
+      lines.push(`    ${branch}${statement.sql}`);
+  }
   lines.push(`  afterwards, also on failure: ${dropStagingSql(staging, job.dialect)}`);
   return lines;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEltSelect, createTargetSql, EltRefusal, insertSelectSql, type EltStep } from './generate';
+import { buildEltSelect, EltRefusal, insertSelectSql, ROW_ORDER_COLUMN, type EltStep } from './generate';
 import type { EltDialect } from './render-expression';
 
 const columns = [
@@ -111,14 +111,6 @@ describe('ELT SQL generation', () => {
     expect(sql).toContain('WHERE (CAST("price" AS REAL) > 10)');
   });
 
-  it('creates a missing target from the SELECT, with no rows', () => {
-    const select = buildEltSelect(chain, columns, 'postgresql');
-    expect(createTargetSql(select, 'public.orders', 'public.orders__stage', 'postgresql')).toBe(
-      'CREATE TABLE "public"."orders" AS SELECT "id" AS "order_id", "status" AS "state", "qty" AS "qty" ' +
-        `FROM "public"."orders__stage" WHERE (("qty" > 0) AND ("status" <> 'void')) LIMIT 0`,
-    );
-  });
-
   it('renders an aggregate as GROUP BY after the filters, and refuses what SQL has no order for', () => {
     const aggregate = at(1, {
       type: 'aggregate',
@@ -133,9 +125,68 @@ describe('ELT SQL generation', () => {
     expect(() => insert([at(0, { type: 'aggregate', aggregates: { f: 'first(qty)' } })], 'mysql')).toThrow(
       'pipeline.processors[0].aggregates.f: first follows the order rows arrive in, which SQL has not; run the job as ETL',
     );
-    expect(() => insert([aggregate, at(2, { type: 'filter', condition: 'orders > 1' })], 'mysql')).toThrow(
-      'pipeline.processors[2].type: ELT renders no processor after an aggregate',
+  });
+
+  it('reads the groups through a nested SELECT for a step after an aggregate', () => {
+    const steps = [
+      at(0, { type: 'aggregate', group_by: ['status'], aggregates: { orders: 'count(*)' } }),
+      at(1, { type: 'filter', condition: 'orders > 1' }),
+      at(2, { type: 'transform', fields: { orders: 'orders * 10' } }),
+    ];
+    expect(insert(steps, 'mysql')).toBe(
+      'INSERT INTO `orders` (`status`, `orders`) SELECT `status` AS `status`, (`orders` * 10) AS `orders` ' +
+        'FROM (SELECT `status` AS `status`, COUNT(*) AS `orders` FROM `orders__stage` GROUP BY `status`) AS `fustgo_1` ' +
+        'WHERE (`orders` > 1)',
     );
+  });
+
+  const numbered = [...columns, { name: ROW_ORDER_COLUMN, type: 'bigint' }];
+
+  it('renders deduplicate as the first row of each key by the staging row order, after the filters', () => {
+    const steps = [
+      at(0, { type: 'filter', condition: 'qty > 0' }),
+      at(1, { type: 'deduplicate', key: ['status', 'price'] }),
+      at(2, { type: 'filter', condition: 'qty < 9' }),
+    ];
+    const select = buildEltSelect(steps, numbered, 'sqlite');
+    expect(insertSelectSql(select, 'orders', 'stage', 'sqlite')).toBe(
+      'INSERT INTO "orders" ("id", "qty", "status", "name", "price") SELECT "id" AS "id", "qty" AS "qty", ' +
+        '"status" AS "status", "name" AS "name", "price" AS "price" FROM (SELECT "id" AS "id", "qty" AS "qty", ' +
+        '"status" AS "status", "name" AS "name", "price" AS "price", "__fustgo_row" AS "__fustgo_row", ' +
+        // Decimals kept as text partition by value.
+        'ROW_NUMBER() OVER (PARTITION BY "status", CAST("price" AS REAL) ORDER BY "__fustgo_row") AS "__fustgo_rank" ' +
+        'FROM "stage" WHERE ("qty" > 0)) AS "fustgo_1" WHERE "__fustgo_rank" = 1 AND ("qty" < 9)',
+    );
+    const last = buildEltSelect(
+      [at(0, { type: 'deduplicate', key: ['id'], keep: 'last' })],
+      numbered,
+      'postgresql',
+    );
+    expect(insertSelectSql(last, 'o', 's', 'postgresql')).toContain('ORDER BY "__fustgo_row" DESC)');
+  });
+
+  it('orders groups by their first row, so a deduplicate after an aggregate has an order', () => {
+    const steps = [
+      at(0, { type: 'aggregate', group_by: ['status'], aggregates: { n: 'count(*)' } }),
+      at(1, { type: 'deduplicate', key: ['n'] }),
+    ];
+    expect(insertSelectSql(buildEltSelect(steps, numbered, 'postgresql'), 'o', 's', 'postgresql')).toContain(
+      'MIN("__fustgo_row") AS "__fustgo_row"',
+    );
+  });
+
+  it('keeps the last row of each key for a keyed write', () => {
+    const select = buildEltSelect(chain, numbered, 'postgresql', {
+      lastPerKey: { key: ['order_id'], path: 'output.conflict' },
+    });
+    expect(insertSelectSql(select, 'o', 's', 'postgresql')).toContain(
+      'ROW_NUMBER() OVER (PARTITION BY "id" ORDER BY "__fustgo_row" DESC)',
+    );
+    expect(() =>
+      buildEltSelect(chain, numbered, 'postgresql', {
+        lastPerKey: { key: ['id'], path: 'output.conflict' },
+      }),
+    ).toThrow('output.conflict.key[0]: unknown column "id"');
   });
 });
 
@@ -147,8 +198,11 @@ describe('ELT refusals', () => {
   });
 
   it('refuses processors SQL does not express here, with the way out', () => {
-    expect(refusal([at(2, { type: 'deduplicate', key: ['id'] })], 'mysql')).toBe(
-      'pipeline.processors[2].type: deduplicate cannot run in the database in ELT mode (ELT renders filter, mapping, transform, aggregate); run the job as ETL',
+    expect(refusal([at(2, { type: 'json_decode', field: 'id' })], 'mysql')).toBe(
+      'pipeline.processors[2].type: json_decode cannot run in the database in ELT mode (ELT renders filter, mapping, transform, aggregate, deduplicate); run the job as ETL',
+    );
+    expect(refusal([at(2, { type: 'deduplicate', key: ['id'], window: { size: '1m' } })], 'mysql')).toBe(
+      'pipeline.processors[2].window: windows in time are the engine’s; run the job as ETL',
     );
   });
 

@@ -2,13 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { buildPlan, type LoadedConfig } from '../config';
 import type { ComponentConfig } from '../../src-shared/config/pipeline';
 import { componentFields, type SpecLookup } from '../config/component-fields';
-import { jobNameOf, placedComponents } from '../config/validate';
-import { silentLogger, type ComponentSpec } from '../engine/component';
+import { branchComponents, jobNameOf, placedComponents } from '../config/validate';
+import type { Column } from '../engine/batch';
+import {
+  silentLogger,
+  type ComponentContext,
+  type ComponentSpec,
+  type ProcessorSpec,
+} from '../engine/component';
+import { bindProcessors } from '../engine/processor-chain';
 import { runPipeline, type RunOptions, type RunResult } from '../engine/runtime';
-import { eltJobOf, eltSelectOf, type EltJob } from './elt-config';
-import { createTargetSql, dropStagingSql, insertSelectSql, type StagingColumn } from './generate';
+import { eltJobOf, eltSelectOf, type EltJob, type EltRoute, type EltTarget } from './elt-config';
+import { BRANCH_CONDITION, dropStagingSql, ROW_ORDER_COLUMN } from './generate';
 import { DIALECT_NAMES } from './render-expression';
+import { numberRows } from './row-order';
 import { openEltSession } from './target-session';
+import { createTargetSql, writeStatements } from './write-sql';
 
 /*
  * An ELT run: the engine loads the input, untouched, into a staging table next to the target;
@@ -25,31 +34,36 @@ export function stagingTableName(table: string, random = randomBytes(4).toString
 
 /** The ELT job of a config `validatePipeline` accepted with `job.type: ELT`. */
 export function eltJobOfLoaded(loaded: LoadedConfig): EltJob {
-  const { job, problems } = eltJobOf(placedComponents(loaded.config));
+  const { job, problems } = eltJobOf([
+    ...placedComponents(loaded.config),
+    ...branchComponents(loaded.config),
+  ]);
   if (!job) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('; '));
   return job;
 }
 
-function outputSection(loaded: LoadedConfig): ComponentConfig {
-  const { output } = loaded.config;
-  if (!output) throw new Error('ELT mode needs an output');
-  return output;
+/** The table the staging table sits beside: the first route's. */
+export function stagingBeside(job: EltJob): EltTarget {
+  return job.routes[0].target;
 }
 
-/** The config that loads the input raw into `staging`: no processors, the output writing inserts into it. */
-function stagingConfig(loaded: LoadedConfig, staging: string): LoadedConfig {
-  const { pipeline, job } = loaded.config;
+/**
+ * The config that loads the input raw into `staging`: no processors, one output (the first
+ * target's connection) writing inserts into it.
+ */
+function stagingConfig(loaded: LoadedConfig, job: EltJob, staging: string): LoadedConfig {
+  const { pipeline, job: jobSection } = loaded.config;
   const { processors: _processors, ...rest } = pipeline ?? {};
   // pre_sql and post_sql run around the INSERT … SELECT, not around the staging load.
-  const { pre_sql: _pre, post_sql: _post, conflict: _conflict, ...outputRest } = outputSection(loaded);
+  const { pre_sql: _pre, post_sql: _post, conflict: _conflict, ...outputRest } = stagingBeside(job).section;
   const write = { ...(outputRest.write as Config), table: staging, mode: 'insert', create_table: true };
   return {
     ...loaded,
     config: {
       ...loaded.config,
-      job: { ...job, type: 'ETL' },
+      job: { ...jobSection, type: 'ETL' },
       ...(pipeline ? { pipeline: rest } : {}),
-      output: { ...outputRest, write },
+      output: { ...(outputRest as ComponentConfig), write },
     },
   };
 }
@@ -60,51 +74,118 @@ interface SqlStepResult {
   notes: string[];
 }
 
+/** The output config of a target after defaults (a connection with its port, a resolved path). */
+function outputConfigOf(registry: SpecLookup, job: EltJob, target: EltTarget): Config {
+  const spec = registry.get('output', job.dialect) as ComponentSpec;
+  return componentFields(spec, target.section as ComponentConfig).config as Config;
+}
+
+/**
+ * The columns a route writes, typed as the engine types them (the processors bound to the staging
+ * columns), so a created table is the table an ETL run creates.
+ */
+function routeColumns(
+  route: EltRoute,
+  names: string[],
+  staging: Column[],
+  registry: SpecLookup,
+  context: ComponentContext,
+): Column[] {
+  const processors = route.steps
+    .filter((step) => step.component.type !== BRANCH_CONDITION)
+    .map((step) => {
+      const spec = registry.get('processor', String(step.component.type)) as ProcessorSpec;
+      const { config } = componentFields(spec, step.component as ComponentConfig);
+      return { path: step.path, processor: spec.create(config, context) };
+    });
+  const bound = bindProcessors(processors, staging).columns;
+  return names.map(
+    (name) =>
+      bound.find((column) => column.name === name) ??
+      bound.find((column) => column.name.toLowerCase() === name.toLowerCase()) ?? { name, type: 'string' },
+  );
+}
+
+/** The staging table's columns, as the target describes them. */
+async function describeStaging(
+  registry: SpecLookup,
+  job: EltJob,
+  staging: string,
+  context: ComponentContext,
+) {
+  const spec = registry.get('output', job.dialect) as ComponentSpec;
+  const introspector = spec.introspect?.(outputConfigOf(registry, job, stagingBeside(job)), context);
+  if (!introspector) throw new Error(`output ${job.dialect} cannot describe the staging table`);
+  try {
+    return (await introspector.describeTable(staging)).columns;
+  } finally {
+    await introspector.close().catch(() => undefined);
+  }
+}
+
 async function runSqlStep(
   loaded: LoadedConfig,
   registry: SpecLookup,
   job: EltJob,
   staging: string,
-  outputConfig: Config,
 ): Promise<SqlStepResult> {
-  const spec = registry.get('output', job.dialect) as ComponentSpec;
-  const introspector = spec.introspect?.(outputConfig, {
+  const context: ComponentContext = {
     baseDir: loaded.baseDir,
     jobName: jobNameOf(loaded),
     logger: silentLogger,
     signal: new AbortController().signal,
+  };
+  const stagingColumns = await describeStaging(registry, job, staging, context);
+  const rowColumns = stagingColumns.filter((column) => column.name !== ROW_ORDER_COLUMN);
+  const routes = job.routes.map((route) => {
+    const select = eltSelectOf(job, route, stagingColumns);
+    const names = select.columns.map((column) => column.name);
+    return {
+      route,
+      config: outputConfigOf(registry, job, route.target),
+      columns: routeColumns(route, names, rowColumns, registry, context),
+      statements: writeStatements(select, route.target, staging, job.dialect),
+    };
   });
-  if (!introspector) throw new Error(`output ${job.dialect} cannot describe the staging table`);
-  let stagingColumns: StagingColumn[];
-  try {
-    stagingColumns = (await introspector.describeTable(staging)).columns;
-  } finally {
-    await introspector.close().catch(() => undefined);
-  }
-  const select = eltSelectOf(job, stagingColumns);
-  const session = await openEltSession(job.dialect, outputConfig, loaded.baseDir);
+  const session = await openEltSession(job.dialect, routes[0].config, loaded.baseDir);
   const notes: string[] = [];
+  const sqlOf = (config: Config, field: 'pre_sql' | 'post_sql') =>
+    (config[field] as string[] | undefined) ?? [];
   try {
-    for (const sql of (outputConfig.pre_sql as string[] | undefined) ?? []) await session.exec(sql);
-    const exists = await session.tableExists(job.table);
-    if (!exists && !job.createTable)
-      throw new Error(`output: table ${job.table} does not exist (write.create_table is false)`);
-    // MySQL commits before any DDL: the target is created first, the INSERT … SELECT is then one statement.
-    const createFirst = !exists && job.dialect === 'mysql';
-    if (createFirst) await session.exec(createTargetSql(select, job.table, staging, job.dialect));
+    for (const { config } of routes) for (const sql of sqlOf(config, 'pre_sql')) await session.exec(sql);
+    const missing: typeof routes = [];
+    for (const item of routes) {
+      const { table, createTable, path } = item.route.target;
+      if (missing.some((m) => m.route.target.table === table) || (await session.tableExists(table))) continue;
+      if (!createTable)
+        throw new Error(`${path}: table ${table} does not exist (write.create_table is false)`);
+      missing.push(item);
+    }
+    const create = (item: (typeof routes)[number]) =>
+      session.exec(createTargetSql(item.route.target, item.columns, job.dialect));
+    // MySQL commits before any DDL: the targets are created first, the writes are then one transaction.
+    if (job.dialect === 'mysql') for (const item of missing) await create(item);
     await session.exec('BEGIN');
-    let written: number;
+    let written = 0;
     try {
-      if (!exists && !createFirst)
-        await session.exec(createTargetSql(select, job.table, staging, job.dialect));
-      written = await session.exec(insertSelectSql(select, job.table, staging, job.dialect));
+      if (job.dialect !== 'mysql') for (const item of missing) await create(item);
+      for (const { route, statements } of routes) {
+        let rows = 0;
+        for (const statement of statements) {
+          const changed = await session.exec(statement.sql);
+          if (statement.writes) rows += changed;
+        }
+        written += rows;
+        const into = `${rows} ${rows === 1 ? 'row' : 'rows'} into ${route.target.table} (${route.target.mode})`;
+        notes.push(route.label !== undefined ? `ELT branch ${route.label}: ${into}` : `ELT: ${into}`);
+      }
       await session.exec('COMMIT');
     } catch (error) {
       await session.exec('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    if (!exists) notes.push(`created table ${job.table} from the SELECT's columns`);
-    for (const sql of (outputConfig.post_sql as string[] | undefined) ?? []) await session.exec(sql);
+    for (const { route } of missing) notes.push(`created table ${route.target.table} as an ETL run would`);
+    for (const { config } of routes) for (const sql of sqlOf(config, 'post_sql')) await session.exec(sql);
     return { written, notes };
   } finally {
     await session.close();
@@ -113,11 +194,12 @@ async function runSqlStep(
 
 async function dropStaging(
   loaded: LoadedConfig,
+  registry: SpecLookup,
   job: EltJob,
   staging: string,
-  outputConfig: Config,
 ): Promise<void> {
-  const session = await openEltSession(job.dialect, outputConfig, loaded.baseDir);
+  const config = outputConfigOf(registry, job, stagingBeside(job));
+  const session = await openEltSession(job.dialect, config, loaded.baseDir);
   try {
     await session.exec(dropStagingSql(staging, job.dialect));
   } finally {
@@ -127,8 +209,9 @@ async function dropStaging(
 
 /**
  * Runs a `job.type: ELT` config (validated): loads the input into a staging table, runs the
- * processors in the target as SQL, drops the staging table. The result counts the rows read and
- * the rows the INSERT … SELECT wrote; its notes say where the processors ran.
+ * processors in the target as SQL (one INSERT … SELECT per table, in one transaction), drops the
+ * staging table. The result counts the rows read and the rows the statements wrote; its notes
+ * say where the processors ran.
  */
 export async function runElt(
   loaded: LoadedConfig,
@@ -141,28 +224,30 @@ export async function runElt(
   },
 ): Promise<RunResult> {
   const job = eltJobOfLoaded(loaded);
-  const staging = stagingTableName(job.table);
-  const outputSpec = registry.get('output', job.dialect) as ComponentSpec;
-  const outputConfig = componentFields(outputSpec, outputSection(loaded)).config as Config;
+  const staging = stagingTableName(stagingBeside(job).table);
   const started = Date.now();
   let result: RunResult | undefined;
   try {
-    const plan = await buildPlan(stagingConfig(loaded, staging), registry, {
+    const plan = await buildPlan(stagingConfig(loaded, job, staging), registry, {
       logger: options.logger,
       signal: options.signal,
       ...(options.watermark !== undefined ? { watermark: options.watermark } : {}),
     });
+    if (job.ordered && plan.output) plan.output = numberRows(plan.output);
+    // The engine's deduplicate sees the rows in one lane's order: the numbering must be that order.
+    if (job.oneLaneReason) plan.channels = 1;
     result = await runPipeline(plan, options);
     if (result.status !== 'completed') return result;
     const loadedRows = result.records_written;
-    const step = await runSqlStep(loaded, registry, job, staging, outputConfig);
+    const step = await runSqlStep(loaded, registry, job, staging);
     return {
       ...result,
       records_written: step.written,
       elapsed_ms: Date.now() - started,
       notes: [
         ...result.notes,
-        `ELT: loaded ${loadedRows} rows into staging table ${staging}; the processors ran in ${DIALECT_NAMES[job.dialect]} as one INSERT … SELECT into ${job.table}`,
+        `ELT: loaded ${loadedRows} rows into staging table ${staging}; the processors ran in ${DIALECT_NAMES[job.dialect]} as SQL, in one transaction`,
+        ...(job.oneLaneReason ? [`ELT: one lane: ${job.oneLaneReason}`] : []),
         ...step.notes,
       ],
     };
@@ -177,7 +262,7 @@ export async function runElt(
       error: error instanceof Error ? error.message : String(error),
     };
   } finally {
-    await dropStaging(loaded, job, staging, outputConfig).catch((error: unknown) =>
+    await dropStaging(loaded, registry, job, staging).catch((error: unknown) =>
       options.logger.warn('could not drop the ELT staging table', { table: staging, error: String(error) }),
     );
   }

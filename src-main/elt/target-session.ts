@@ -30,7 +30,12 @@ async function postgresSession(connection: SqlConnection): Promise<EltSession> {
 async function mysqlSession(connection: SqlConnection): Promise<EltSession> {
   const db: Connection = await connectMysql(connection);
   return {
-    exec: async (sql) => ((await runSql(db, sql)) as { affectedRows?: number }).affectedRows ?? 0,
+    exec: async (sql) => {
+      const result = (await runSql(db, sql)) as { affectedRows?: number; info?: string };
+      // An upsert's affected rows count an updated row twice; `Records:` counts the rows the SELECT gave.
+      const records = /Records:\s*(\d+)/.exec(result.info ?? '');
+      return records ? Number(records[1]) : (result.affectedRows ?? 0);
+    },
     tableExists: async (name) => {
       const { database, table } = splitTableName(name);
       const schema = database === undefined ? 'DATABASE()' : db.escape(database);
