@@ -249,6 +249,11 @@ export async function runElt(
         `ELT: loaded ${loadedRows} rows into staging table ${staging}; the processors ran in ${DIALECT_NAMES[job.dialect]} as SQL, in one transaction`,
         ...(job.oneLaneReason ? [`ELT: one lane: ${job.oneLaneReason}`] : []),
         ...step.notes,
+        ...(step.written < loadedRows
+          ? [
+              `ELT: the other ${loadedRows - step.written} of the ${loadedRows} rows loaded were filtered, grouped, deduplicated or matched no branch in the database (ELT does not count them per step)`,
+            ]
+          : []),
       ],
     };
   } catch (error) {
