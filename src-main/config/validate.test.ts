@@ -50,6 +50,21 @@ describe('validatePipeline', () => {
     expect(await validate({ 'ok.yaml': orders.replace('qtty', 'qty') })).toEqual([]);
   });
 
+  it('checks job.schedule as a cron expression and job.timezone as an IANA zone', async () => {
+    const scheduled = (schedule: string, timezone: string) =>
+      orders
+        .replace('qtty', 'qty')
+        .replace(
+          'job:\n  name: orders',
+          `job:\n  name: orders\n  schedule: "${schedule}"\n  timezone: ${timezone}`,
+        );
+    expect(await validate({ 'ok.yaml': scheduled('0 2 * * 1-5', 'Asia/Shanghai') })).toEqual([]);
+    expect(await validate({ 'bad.yaml': scheduled('0 25 * * *', 'Asia/Shangai') })).toEqual([
+      'bad.yaml:4:3: job.schedule: not a cron expression: Invalid value for hour: 25',
+      'bad.yaml:5:3: job.timezone: unknown time zone "Asia/Shangai" (an IANA name such as Asia/Shanghai)',
+    ]);
+  });
+
   it('checks processors against the columns the input declares', async () => {
     expect(await validate({ 'orders.yaml': orders })).toEqual([
       'orders.yaml:12:18: pipeline.processors[1].condition: unknown column "qtty" (did you mean "qty"?)',
@@ -157,8 +172,8 @@ output:
   it('says a disabled component is disabled, not unknown', async () => {
     const registry = createRegistry(testComponents, { disabled: ['processor:filter'] });
     expect(await validate({ 'off.yaml': orders }, 'off.yaml', registry)).toEqual([
-      'off.yaml:9:7: pipeline.processors[0].type: processor "filter" is disabled in this installation (FUSTGO_DISABLED_COMPONENTS); enabled: mapping',
-      'off.yaml:11:7: pipeline.processors[1].type: processor "filter" is disabled in this installation (FUSTGO_DISABLED_COMPONENTS); enabled: mapping',
+      'off.yaml:9:7: pipeline.processors[0].type: processor "filter" is disabled in this installation (Plugins page or FUSTGO_DISABLED_COMPONENTS); enabled: mapping',
+      'off.yaml:11:7: pipeline.processors[1].type: processor "filter" is disabled in this installation (Plugins page or FUSTGO_DISABLED_COMPONENTS); enabled: mapping',
     ]);
   });
 

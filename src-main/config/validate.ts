@@ -13,6 +13,7 @@ import type { LoadedConfig } from './load';
 import { problemAt } from './problem';
 import type { SchemaIssue } from './schema-errors';
 import { eltProblems, JOB_TYPES } from '../elt/elt-config';
+import { cronProblem, isTimeZone } from '../../src-shared/config/schedule';
 
 /** `"1%"`, `"0.5%"`: a percentage from 0 to 100. */
 const ERROR_LIMIT_PERCENT = '^(100(\\.0+)?|\\d{1,2}(\\.\\d+)?)%$';
@@ -55,7 +56,20 @@ const topLevelSections = {
             },
           ),
         ),
-        schedule: T.Optional(T.String()),
+        schedule: T.Optional(
+          T.String({
+            description:
+              'When the job runs by itself: a cron expression (minute hour day-of-month month day-of-week, optionally seconds first), in job.timezone.',
+            examples: ['0 2 * * *', '*/15 * * * *', '0 8 * * 1-5'],
+          }),
+        ),
+        timezone: T.Optional(
+          T.String({
+            description:
+              'IANA time zone the schedule is read in (e.g. Asia/Shanghai); default the machine’s.',
+            examples: ['Asia/Shanghai', 'UTC', 'Europe/Berlin'],
+          }),
+        ),
         description: T.Optional(T.String()),
       },
       { additionalProperties: false },
@@ -241,7 +255,7 @@ function branchingProblems(loaded: LoadedConfig, nested: PlacedComponent[]): Con
 export function unknownTypeMessage(registry: SpecLookup, kind: ComponentKind, name: string): string {
   const known = registry.names(kind);
   if (registry.isDisabled?.(kind, name))
-    return `${kind} "${name}" is disabled in this installation (FUSTGO_DISABLED_COMPONENTS); enabled: ${known.join(', ') || 'none'}`;
+    return `${kind} "${name}" is disabled in this installation (Plugins page or FUSTGO_DISABLED_COMPONENTS); enabled: ${known.join(', ') || 'none'}`;
   const closest = registry.closest(kind, name, 1);
   const hint = closest.length > 0 ? `did you mean "${closest[0]}"? ` : '';
   return `unknown ${kind} type "${name}" (${hint}known: ${known.join(', ') || 'none'})`;
@@ -366,6 +380,23 @@ function errorLimitIssues(issues: SchemaIssue[]): SchemaIssue[] {
 /** The sections that make up the chain of components. */
 const CHAIN_SECTIONS = ['input', 'pipeline.processors', 'output'];
 
+/** `job.schedule` must be a cron expression and `job.timezone` an IANA time zone. */
+function scheduleProblems(loaded: LoadedConfig): ConfigProblem[] {
+  const job = loaded.config.job as { schedule?: unknown; timezone?: unknown } | undefined;
+  const problems: ConfigProblem[] = [];
+  const problem = typeof job?.schedule === 'string' ? cronProblem(job.schedule) : undefined;
+  if (problem) problems.push(problemAt(loaded.locate('job.schedule'), 'job.schedule', problem));
+  if (typeof job?.timezone === 'string' && !isTimeZone(job.timezone))
+    problems.push(
+      problemAt(
+        loaded.locate('job.timezone'),
+        'job.timezone',
+        `unknown time zone "${job.timezone}" (an IANA name such as Asia/Shanghai)`,
+      ),
+    );
+  return problems;
+}
+
 /**
  * Every problem of a loaded config, located: the top level, each component's type and
  * fields against its JSON Schema, then processors against the input's static columns.
@@ -377,7 +408,7 @@ export function validatePipeline(loaded: LoadedConfig, registry: SpecLookup): Co
   const problems = [...topLevelProblems];
   const checked: CheckedComponent[] = [];
   const nested = branchComponents(loaded.config);
-  problems.push(...branchingProblems(loaded, nested));
+  problems.push(...branchingProblems(loaded, nested), ...scheduleProblems(loaded));
   for (const placed of [...placedComponents(loaded.config), ...nested]) {
     const spec = registry.get(placed.kind, placed.component.type);
     if (!spec) {

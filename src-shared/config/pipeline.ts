@@ -9,7 +9,7 @@ export interface ComponentConfig {
 
 export interface PipelineConfig {
   version: 1;
-  job?: { name?: string; type?: string; schedule?: string; description?: string };
+  job?: { name?: string; type?: string; schedule?: string; timezone?: string; description?: string };
   input: ComponentConfig;
   pipeline?: {
     /** Lanes the run uses; each lane reads its own split of the source. */
