@@ -16,10 +16,10 @@ export class StudioPage {
     await this.page.locator('[data-testid="job-row"], [data-testid="jobs-empty"]').first().waitFor();
   }
 
-  /** New job → pick the example → name it → create; lands on the job page. */
+  /** New job → pick the example → name it → create (the wizard's quick way); lands on the job page. */
   async createJobFromExample(example: string, name: string): Promise<void> {
     await this.page.getByTestId('new-job').click();
-    const dialog = this.page.getByTestId('new-job-dialog');
+    const dialog = this.page.getByTestId('new-job-wizard');
     await dialog.waitFor();
     await dialog
       .locator(`[data-testid="new-job-template"] option[value="${example}"]`)

@@ -4,6 +4,7 @@ import { LANGUAGES, isLanguageCode } from '../../src-shared/i18n/messages';
 import { CatalogPage } from '../catalog/catalog-page';
 import { ConnectionsPage } from '../connections/connections-page';
 import { JobPage } from '../jobs/job-page';
+import { NewJobPage } from '../jobs/new-job-page';
 import { Notifications } from './notifications';
 import { JobsPage } from '../jobs/jobs-page';
 import { PluginsPage } from '../plugins/plugins-page';
@@ -82,6 +83,7 @@ export function App() {
         <main className="app-main">
           <Switch>
             <Route path="/jobs" component={JobsPage} />
+            <Route path="/jobs/new" component={NewJobPage} />
             <Route path="/jobs/:id">{(params) => <JobPage key={params.id} id={params.id} />}</Route>
             <Route path="/connections" component={ConnectionsPage} />
             <Route path="/preview" component={PreviewPage} />

@@ -1,43 +1,19 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { ConfigProblem, Job } from '../../src-shared/api/model';
+import type { Job } from '../../src-shared/api/model';
 import { api } from '../api/client';
-import { errorText, problemLine, type ErrorText } from '../api/error-text';
+import { errorText, type ErrorText } from '../api/error-text';
 import { useAsync } from '../app/use-async';
 import { ErrorBanner, StatusBadge } from '../app/widgets';
-import { FlowView } from '../designer/flow-view';
+import { DesignerWorkspace } from '../designer/designer-workspace';
 import { SchemaDiffPanel } from '../diff/schema-diff-panel';
 import { JobPreviewPanel } from '../preview/job-preview-panel';
 import { StepPreviewPanel } from '../preview/step-preview-panel';
-import { pipelineGraphFromYaml, type PipelineGraph } from '../designer/pipeline-graph';
-import { YamlEditor } from '../yaml/yaml-editor';
 import { RunHistory } from './run-history';
 import { RunPanel } from './run-panel';
 import { currentRun } from './current-run';
 import { useRunStore } from './run-store';
-
-const VALIDATE_DELAY_MS = 400;
-
-/** Validates the draft as the user types, a moment after they pause. */
-function useValidation(configYaml: string, fileName: string): ConfigProblem[] | null {
-  const [problems, setProblems] = useState<ConfigProblem[] | null>(null);
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      api.validateConfig({ config_yaml: configYaml, file_name: fileName }).then(
-        (result) => current && setProblems(result.problems),
-        // A failed validation call is not a problem in the config; keep the last answer.
-        () => undefined,
-      );
-    }, VALIDATE_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [configYaml, fileName]);
-  return problems;
-}
 
 function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) {
   const { t } = useTranslation();
@@ -45,11 +21,8 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
   const [saving, setSaving] = useState(false);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ErrorText | null>(null);
-  const [reveal, setReveal] = useState<{ line: number; col: number; token: number } | null>(null);
   const [stepNode, setStepNode] = useState<string | null>(null);
-  const lastGraph = useRef<PipelineGraph | null>(null);
   const dirty = draft !== job.config_yaml;
-  const problems = useValidation(draft, `${job.name}.yaml`);
 
   const statusVersion = useRunStore((state) => state.statusVersion);
   const live = useRunStore((state) => state.runs[job.id] ?? null);
@@ -63,11 +36,6 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
   const shown = currentRun(live, latest);
   const status = shown?.status ?? null;
   const active = status === 'pending' || status === 'running';
-
-  const parsed = useMemo(() => pipelineGraphFromYaml(draft), [draft]);
-  if (parsed.ok) lastGraph.current = parsed.graph;
-  const graph = parsed.ok ? parsed.graph : lastGraph.current;
-  const problemPaths = useMemo(() => (problems ?? []).map((problem) => problem.path), [problems]);
 
   const save = useCallback(async () => {
     setSaving(true);
@@ -147,56 +115,13 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
         </div>
       </div>
       <ErrorBanner error={error} onClose={() => setError(null)} />
-      <div className="job-workspace">
-        <div className="panel flow-panel">
-          <div className="panel-title">{t('job.flow')}</div>
-          {graph && (
-            <FlowView
-              graph={graph}
-              problemPaths={problemPaths}
-              selectedId={stepNode}
-              onNodeClick={setStepNode}
-            />
-          )}
-          {!parsed.ok && (
-            <div className="graph-note" data-testid="graph-note">
-              {t('job.graph_unavailable', { message: parsed.message })}
-            </div>
-          )}
-        </div>
-        <div className="panel editor-panel">
-          <div className="panel-title">
-            {t('job.yaml')}
-            <span className="spacer" />
-            {problems && problems.length === 0 && (
-              <span className="valid-note" data-testid="config-valid">
-                ✓ {t('job.valid')}
-              </span>
-            )}
-            {problems && problems.length > 0 && (
-              <span className="text-danger" data-testid="problem-count">
-                {t('job.problems', { count: problems.length })}
-              </span>
-            )}
-          </div>
-          <YamlEditor value={draft} onChange={setDraft} problems={problems ?? []} reveal={reveal} />
-          {problems && problems.length > 0 && (
-            <ul className="problem-list" data-testid="problem-list">
-              {problems.map((problem, index) => (
-                <li key={`${problem.line}:${problem.col}:${index}`}>
-                  <button
-                    type="button"
-                    className="link-button mono"
-                    onClick={() => setReveal({ line: problem.line, col: problem.col, token: Date.now() })}
-                  >
-                    {problemLine(problem)}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      </div>
+      <DesignerWorkspace
+        yaml={draft}
+        onChange={setDraft}
+        fileName={`${job.name}.yaml`}
+        selectedId={stepNode}
+        onSelect={setStepNode}
+      />
       {stepNode && (
         <StepPreviewPanel
           jobId={job.id}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { blankPipeline, withJobName } from './job-template';
+import { blankPipeline, withJobName, withJobSettings } from './job-template';
 
 describe('job templates', () => {
   it('renames the job in an example and keeps its comments', () => {
@@ -22,5 +22,27 @@ describe('job templates', () => {
       input: { type: 'generate' },
       output: { type: 'file', path: 'output/Orders-EU.csv' },
     });
+  });
+
+  it('writes the wizard settings into the job section, leaving out what is empty or the default', () => {
+    const yaml =
+      '# mine\nversion: 1\njob:\n  name: a # old name\n  schedule: "* * * * *"\ninput: { type: generate }\n';
+    const set = withJobSettings(yaml, {
+      name: 'orders',
+      description: 'nightly',
+      type: 'ELT',
+      schedule: '0 2 * * *',
+      timezone: 'Asia/Shanghai',
+    });
+    expect(set).toContain('# mine');
+    expect(parse(set).job).toEqual({
+      name: 'orders',
+      schedule: '0 2 * * *',
+      description: 'nightly',
+      type: 'ELT',
+      timezone: 'Asia/Shanghai',
+    });
+    const manual = withJobSettings(set, { name: 'orders', type: 'ETL', schedule: '', timezone: 'UTC' });
+    expect(parse(manual).job).toEqual({ name: 'orders' });
   });
 });

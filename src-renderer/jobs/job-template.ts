@@ -31,3 +31,32 @@ export function withJobName(configYaml: string, name: string): string {
   doc.setIn(['job', 'name'], name);
   return doc.toString();
 }
+
+/** The `job` section settings the new-job wizard writes. */
+export interface JobSettings {
+  name: string;
+  description?: string;
+  type?: 'ETL' | 'ELT';
+  /** A cron expression; absent or empty: the job runs when started. */
+  schedule?: string;
+  timezone?: string;
+}
+
+/**
+ * The YAML with its `job` section set from the wizard (empty settings removed), comments and
+ * layout kept; text that does not parse is returned as it is.
+ */
+export function withJobSettings(configYaml: string, settings: JobSettings): string {
+  const doc = parseDocument(configYaml);
+  if (doc.errors.length > 0) return configYaml;
+  const set = (key: keyof JobSettings, value: string | undefined, omit?: string) => {
+    if (value === undefined || value.trim() === '' || value === omit) doc.deleteIn(['job', key]);
+    else doc.setIn(['job', key], value);
+  };
+  set('name', settings.name);
+  set('description', settings.description);
+  set('type', settings.type, 'ETL');
+  set('schedule', settings.schedule);
+  set('timezone', settings.schedule?.trim() ? settings.timezone : undefined);
+  return doc.toString();
+}

@@ -7,7 +7,6 @@ import { errorText, type ErrorText } from '../api/error-text';
 import { formatCount, formatDateTime } from '../app/format';
 import { useAsync } from '../app/use-async';
 import { ConfirmDelete, ErrorBanner, StatusBadge } from '../app/widgets';
-import { NewJobDialog } from './new-job-dialog';
 import { useRunStore } from './run-store';
 
 /** The job list: status of each job's latest run, and open / run / delete actions. */
@@ -16,7 +15,6 @@ export function JobsPage() {
   const [, navigate] = useLocation();
   const statusVersion = useRunStore((state) => state.statusVersion);
   const jobs = useAsync(() => api.listJobs({}), []);
-  const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<JobSummary | null>(null);
   const [actionError, setActionError] = useState<ErrorText | null>(null);
   const { reload } = jobs;
@@ -56,7 +54,7 @@ export function JobsPage() {
           type="button"
           className="button primary"
           data-testid="new-job"
-          onClick={() => setCreating(true)}
+          onClick={() => navigate('/jobs/new')}
         >
           + {t('jobs.new_job')}
         </button>
@@ -136,15 +134,6 @@ export function JobsPage() {
         )}
         {jobs.loading && !jobs.data && <div className="empty">{t('common.loading')}</div>}
       </div>
-      {creating && (
-        <NewJobDialog
-          onClose={() => setCreating(false)}
-          onCreated={(id) => {
-            setCreating(false);
-            navigate(`/jobs/${id}`);
-          }}
-        />
-      )}
       {deleting && (
         <ConfirmDelete
           title={t('jobs.confirm_delete_title')}
