@@ -159,6 +159,25 @@ export function pipelineGraph(config: unknown): PipelineGraph {
   return { nodes, edges };
 }
 
+/** One step of a config path: a key or a list index. */
+export type PathSegment = string | number;
+
+/**
+ * Splits a node id (`pipeline.processors[2].branches[0].output`) or a field path of plain keys
+ * (`write.table`, `columns[0].name`) into keys and indexes, as the YAML document addresses them.
+ */
+export function pathSegments(path: string): PathSegment[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+}
+
+/** The value at a config path in a parsed config (`undefined` when absent). */
+export function valueAtPath(config: unknown, path: string): unknown {
+  return pathSegments(path).reduce<unknown>(
+    (value, key) => (value !== null && typeof value === 'object' ? (value as Section)[key] : undefined),
+    config,
+  );
+}
+
 /** Parses YAML text and builds its graph; a syntax error yields its message instead. */
 export function pipelineGraphFromYaml(text: string): PipelineGraphResult {
   try {
