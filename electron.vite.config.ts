@@ -56,6 +56,11 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     plugins: [react(), cspMetaTag()],
+    // monaco-yaml's worker (via monaco-worker-manager) imports Monaco's editor worker by its pre-0.55
+    // path, which the `exports` map of later monaco-editor versions no longer resolves (microsoft/monaco-editor#5082).
+    resolve: {
+      alias: { 'monaco-editor/esm/vs/editor/editor.worker.js': 'monaco-editor/editor/editor.worker' },
+    },
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },

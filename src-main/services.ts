@@ -9,6 +9,7 @@ import { createDiffService } from './diff/diff-service';
 import { headlessSecretBox, type SecretBox } from './connections/secret-box';
 import { createJobService } from './jobs/job-service';
 import { createPreviewService } from './preview/preview-service';
+import { createSchemaService } from './config/schema-service';
 import { createStepPreviewService } from './preview/step-preview-service';
 import type { RunLauncher } from './jobs/run-launcher';
 import { openStore } from './store/open-store';
@@ -130,6 +131,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         ...catalog.api,
         ...diff.api,
         ...stepPreview.api,
+        ...createSchemaService(registry).api,
       },
       onEvent(listener) {
         const fromJobs = jobs.onEvent(listener);

@@ -4,7 +4,9 @@ import { childPath } from './config-path';
 import type { Located } from './located';
 import { problemAt } from './problem';
 
-const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+/** A `${VAR}` or `${VAR:-default}` reference, as a pattern (the editor's pipeline schema accepts one for any value). */
+export const ENV_REFERENCE = '\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\\}';
+const REFERENCE = new RegExp(`\\$\\$\\{|${ENV_REFERENCE}`, 'g');
 
 /**
  * The value a plain text stands for when written unquoted in YAML: numbers, booleans and

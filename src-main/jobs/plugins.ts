@@ -24,7 +24,7 @@ export function listPluginInfo(registry: Registry): PluginInfo[] {
  * A component's JSON Schema as users see it: a processor's includes `on_error`, which every
  * processor takes beside `type` (the runtime applies it, so no processor declares it itself).
  */
-function publishedSchema(spec: ComponentSpec): unknown {
+export function publishedSchema(spec: ComponentSpec): unknown {
   // A plain copy: TypeBox marks its schemas with symbol keys that no transport should carry.
   const schema = JSON.parse(JSON.stringify(spec.schema)) as { properties?: Record<string, unknown> };
   if (spec.kind === 'processor')

@@ -2,11 +2,44 @@ import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/yaml/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import YamlWorker from './yaml.worker?worker';
 
-// Monaco runs its editor worker from the bundle (no CDN, CSP-friendly): YAML needs no language worker.
+// Monaco runs its workers from the bundle (no CDN, CSP-friendly): the editor worker here, the YAML
+// language worker through `yamlMonaco` below.
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
 export { monaco };
+
+/** What monaco-yaml 5 passes to `createWebWorker`: the options Monaco took before 0.55. */
+interface LegacyWorkerOptions {
+  createData?: unknown;
+  host?: Record<string, (...args: unknown[]) => unknown>;
+  keepIdleModels?: boolean;
+}
+
+/**
+ * Monaco as monaco-yaml is to see it. monaco-yaml 5 asks `createWebWorker({ moduleId, label,
+ * createData })` for its worker, which the ESM `editor.api` of Monaco 0.55+ no longer takes (it
+ * wants the Worker; remcohaszing/monaco-yaml#272): this starts the bundled YAML worker and hands its
+ * settings over the way Monaco's own language workers are started (`internal/common/workers.js`).
+ */
+export const yamlMonaco: typeof monaco = {
+  ...monaco,
+  editor: {
+    ...monaco.editor,
+    createWebWorker: ((options: LegacyWorkerOptions) => {
+      const worker = new YamlWorker();
+      // As Monaco starts its own: a first message sets the worker up, the second carries the settings.
+      worker.postMessage('ignore');
+      worker.postMessage(options.createData);
+      return monaco.editor.createWebWorker({
+        worker,
+        host: options.host,
+        keepIdleModels: options.keepIdleModels,
+      });
+    }) as typeof monaco.editor.createWebWorker,
+  },
+};
 
 /** A code editor as the studio shows them (YAML, SQL), reporting every edit. */
 export function createCodeEditor(
@@ -14,10 +47,11 @@ export function createCodeEditor(
   value: string,
   language: string,
   onChange: (value: string) => void,
+  /** The model's URI, for language services that pick models by name (the pipeline schema); default a fresh one. */
+  uri?: monaco.Uri,
 ): { editor: monaco.editor.IStandaloneCodeEditor; dispose(): void } {
   const editor = monaco.editor.create(host, {
-    value,
-    language,
+    model: monaco.editor.createModel(value, language, uri),
     automaticLayout: true,
     minimap: { enabled: false },
     fontSize: 13,

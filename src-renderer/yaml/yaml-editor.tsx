@@ -3,6 +3,7 @@ import type { ConfigProblem } from '../../src-shared/api/model';
 import { api } from '../api/client';
 import { registerCatalogCompletions } from './catalog-completions';
 import { createCodeEditor, monaco } from './monaco';
+import { loadPipelineSchema, pipelineModelUri } from './pipeline-schema';
 
 export interface YamlEditorProps {
   value: string;
@@ -25,8 +26,13 @@ export function YamlEditor({ value, onChange, problems, reveal }: YamlEditorProp
   useEffect(() => {
     if (!host.current) return;
     registerCatalogCompletions(api);
-    const { editor: instance, dispose } = createCodeEditor(host.current, value, 'yaml', (text) =>
-      onChangeRef.current(text),
+    void loadPipelineSchema(api);
+    const { editor: instance, dispose } = createCodeEditor(
+      host.current,
+      value,
+      'yaml',
+      (text) => onChangeRef.current(text),
+      pipelineModelUri(),
     );
     editor.current = instance;
     return () => {

@@ -3,6 +3,7 @@ import { catalogRoutes } from './catalog-routes';
 import { connectionRoutes } from './connection-routes';
 import { diffRoutes } from './diff-routes';
 import { previewRoutes } from './preview-routes';
+import { schemaRoutes } from './schema-routes';
 import { stepPreviewRoutes } from './step-preview-routes';
 import {
   ComponentKind,
@@ -137,6 +138,7 @@ export const routes = {
   ...diffRoutes,
   ...catalogRoutes,
   ...previewRoutes,
+  ...schemaRoutes,
 } as const;
 
 export type Routes = typeof routes;
