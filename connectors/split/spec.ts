@@ -36,9 +36,10 @@ export const SplitSchema = Type.Object(
           'The field each element goes to; default `field` itself, replaced where it stands (a new name is appended).',
       }),
     ),
-    type: Type.Optional(
+    // Not `type`: that names the processor (`type: split`) in the section.
+    element_type: Type.Optional(
       logicalTypeSchema(
-        'Logical type of the element field; default string for text, json for an array (type: string gives text for arrays of strings). An element that does not convert is an error for its row.',
+        'Logical type of the element field; default string for text, json for an array (element_type: string gives text for arrays of strings). An element that does not convert is an error for its row.',
       ),
     ),
     trim: Type.Optional(
@@ -94,7 +95,7 @@ export const splitProcessor = defineProcessor({
             'delimiter',
             `"${source.name}" is ${source.type === 'string' ? 'text' : `a ${source.type} field`}: give the delimiter to cut it at`,
           );
-        const elementType: LogicalType = config.type ?? (isText ? 'string' : 'json');
+        const elementType: LogicalType = config.element_type ?? (isText ? 'string' : 'json');
         const naturalType: LogicalType = isText ? 'string' : 'json';
         const set: Column[] = [{ name: config.as ?? source.name, type: elementType }];
         if (config.index_field !== undefined) set.push({ name: config.index_field, type: 'int' });
@@ -107,7 +108,7 @@ export const splitProcessor = defineProcessor({
           elementType === naturalType
             ? undefined
             : compileAt(
-                'type',
+                'element_type',
                 castSql(sqlIdentifier(set[0].name), elementType),
                 placed.columns.map((c, i) => (i === slot ? { name: c.name, type: naturalType } : c)),
               ).evaluate;

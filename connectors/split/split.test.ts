@@ -76,14 +76,14 @@ describe('split processor', () => {
       [10, items, items[0], 0],
       [10, items, items[2], 2],
     ]);
-    const numbers = split({ field: 'items', type: 'decimal' }, jsonColumns, [[11, [1.5, '2.25', 3]]]);
+    const numbers = split({ field: 'items', element_type: 'decimal' }, jsonColumns, [[11, [1.5, '2.25', 3]]]);
     expect(numbers.columns[1]).toEqual({ name: 'items', type: 'decimal' });
     expect(numbers.rows).toEqual([
       [11, '1.5'],
       [11, '2.25'],
       [11, '3'],
     ]);
-    const words = split({ field: 'items', type: 'string' }, jsonColumns, [[12, ['新', 'sale']]]);
+    const words = split({ field: 'items', element_type: 'string' }, jsonColumns, [[12, ['新', 'sale']]]);
     expect(words.rows).toEqual([
       [12, '新'],
       [12, 'sale'],
@@ -91,7 +91,7 @@ describe('split processor', () => {
   });
 
   it('rejects a row whose field is no list or whose element does not convert, none of its pieces kept', () => {
-    const bound = splitProcessor.create({ field: 'items', type: 'int' }, ctx).bind(jsonColumns);
+    const bound = splitProcessor.create({ field: 'items', element_type: 'int' }, ctx).bind(jsonColumns);
     const rows: Row[] = [
       [1, [1, 2]],
       [2, { not: 'a list' }],
