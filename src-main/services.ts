@@ -13,6 +13,7 @@ import { createSchemaService } from './config/schema-service';
 import { createStepPreviewService } from './preview/step-preview-service';
 import type { RunLauncher } from './jobs/run-launcher';
 import { openStore } from './store/open-store';
+import { createPluginSettings } from './settings/plugin-settings';
 import type { StudioApi } from '../src-shared/api/contract';
 import type { StudioEvent } from '../src-shared/api/model';
 
@@ -82,6 +83,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const store = await openStore({ dataDir: options.dataDir });
   try {
     const registry = options.registry ?? defaultRegistry();
+    const plugins = await createPluginSettings({ db: store.db, registry, logger });
     const connections = createConnectionService({
       db: store.db,
       registry,
@@ -131,6 +133,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         ...catalog.api,
         ...diff.api,
         ...stepPreview.api,
+        ...plugins.api,
         ...createSchemaService(registry).api,
       },
       onEvent(listener) {

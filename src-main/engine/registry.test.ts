@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { defineInput, defineOutput, defineProcessor, type ComponentSpec } from './component';
-import { createRegistry, registrySettingsFromEnv } from './registry';
+import { createRegistry, registryEnv, registrySettingsFromEnv } from './registry';
 
 const meta = {
   category: 'testing',
@@ -70,6 +70,22 @@ describe('createRegistry', () => {
     expect(registry.isDisabled('input', 'sqlite')).toBe(false);
     expect(registry.isDisabled('input', 'nope')).toBe(false);
     expect(registrySettingsFromEnv({})).toEqual({ disabled: [] });
+  });
+
+  it('switches a component on and off in place, and hands run processes the same list', () => {
+    const registry = createRegistry(specs, { disabled: ['output:sqlite'] });
+    expect(registry.setEnabled('processor', 'filter', false)).toBe(true);
+    expect(registry.get('processor', 'filter')).toBeUndefined();
+    expect(registry.isDisabled('processor', 'filter')).toBe(true);
+    expect(registry.disabledKeys()).toEqual(['processor:filter', 'output:sqlite']);
+    const inRun = createRegistry(specs, registrySettingsFromEnv(registryEnv(registry)));
+    expect(inRun.disabledKeys()).toEqual(['processor:filter', 'output:sqlite']);
+
+    expect(registry.setEnabled('output', 'sqlite', true)).toBe(true);
+    expect(registry.get('output', 'sqlite')?.name).toBe('sqlite');
+    expect(registry.names('output')).toEqual(['file', 'sqlite']);
+    expect(registry.setEnabled('input', 'nope', false)).toBe(false);
+    expect(registryEnv(registry)).toEqual({ FUSTGO_DISABLED_COMPONENTS: 'processor:filter' });
   });
 
   it('refuses two components of one kind with the same name', () => {

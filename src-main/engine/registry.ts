@@ -1,7 +1,10 @@
 import type { ComponentKind, ComponentSpec } from './component';
 import { closestNames } from './similar';
 
-/** The components a host offers, built once from the static list in `connectors/index.ts`. */
+/**
+ * The components a host offers, built once from the static list in `connectors/index.ts`; only
+ * whether each is enabled changes afterwards (the Plugins page switches components on and off).
+ */
 export interface Registry {
   /** The enabled component of that kind and name; `undefined` when unknown or disabled. */
   get(kind: ComponentKind, name: string): ComponentSpec | undefined;
@@ -13,6 +16,10 @@ export interface Registry {
   closest(kind: ComponentKind, name: string, max?: number): string[];
   /** Whether the component exists but is switched off. */
   isDisabled(kind: ComponentKind, name: string): boolean;
+  /** Switches a component on or off for every later lookup; false when there is no such component. */
+  setEnabled(kind: ComponentKind, name: string, enabled: boolean): boolean;
+  /** The switched-off components as `"kind:name"`, in list order (what run processes are told). */
+  disabledKeys(): string[];
 }
 
 export interface RegistrySettings {
@@ -20,13 +27,15 @@ export interface RegistrySettings {
   disabled?: string[];
 }
 
+/** Whether a disabled list (`"kind:name"` or bare `"name"` items) switches this component off. */
+export function listsAsDisabled(disabled: readonly string[], kind: ComponentKind, name: string): boolean {
+  return disabled.includes(name) || disabled.includes(`${kind}:${name}`);
+}
+
 /** Builds the registry; throws when two components share a kind and name (a programming error). */
 export function createRegistry(specs: ComponentSpec[], settings: RegistrySettings = {}): Registry {
-  const disabled = new Set(settings.disabled ?? []);
-  const entries = specs.map((spec) => ({
-    spec,
-    enabled: !disabled.has(spec.name) && !disabled.has(`${spec.kind}:${spec.name}`),
-  }));
+  const disabled = settings.disabled ?? [];
+  const entries = specs.map((spec) => ({ spec, enabled: !listsAsDisabled(disabled, spec.kind, spec.name) }));
   const byKey = new Map<string, { spec: ComponentSpec; enabled: boolean }>();
   for (const entry of entries) {
     const key = `${entry.spec.kind}:${entry.spec.name}`;
@@ -45,11 +54,22 @@ export function createRegistry(specs: ComponentSpec[], settings: RegistrySetting
     names,
     closest: (kind, name, max = 3) => closestNames(names(kind), name, max),
     isDisabled: (kind, name) => byKey.get(`${kind}:${name}`)?.enabled === false,
+    setEnabled(kind, name, enabled) {
+      const entry = byKey.get(`${kind}:${name}`);
+      if (entry) entry.enabled = enabled;
+      return entry !== undefined;
+    },
+    disabledKeys: () => entries.filter((e) => !e.enabled).map((e) => `${e.spec.kind}:${e.spec.name}`),
   };
 }
 
 /** Environment variable listing disabled components, comma-separated (`output:sqlite,generate`). */
 export const DISABLED_COMPONENTS_ENV = 'FUSTGO_DISABLED_COMPONENTS';
+
+/** The environment that gives a run process the same enabled components as `registry`. */
+export function registryEnv(registry: Registry): Record<string, string> {
+  return { [DISABLED_COMPONENTS_ENV]: registry.disabledKeys().join(',') };
+}
 
 /** Registry settings from the environment, so the CLI, the server and every run process agree. */
 export function registrySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RegistrySettings {

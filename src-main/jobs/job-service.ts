@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { ConnectionResolver } from '../config/index';
-import type { Registry } from '../engine/registry';
+import { registryEnv, type Registry } from '../engine/registry';
 import type { Database } from '../store/database';
 import { createExecutionRepo } from '../store/execution-repo';
 import { createJobRepo, type JobChanges } from '../store/job-repo';
@@ -155,7 +155,8 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
         file_name: configFileName(job.name),
         base_dir: baseDir,
         data_dir: dataDir,
-        env: runEnv,
+        // The registry as it is now: components switched off on the Plugins page stay off in the run.
+        env: { ...runEnv, ...registryEnv(registry) },
         connections,
       });
     } catch (error) {

@@ -98,7 +98,7 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
     });
     if (!loaded.ok) return failedResult(loaded.problems.map(formatProblem).join('\n'));
     watermark = await openRunWatermark(loaded.loaded, jobNameOf(loaded.loaded), start.data_dir, false);
-    const result = await runLoadedConfig(loaded.loaded, defaultRegistry(), {
+    const result = await runLoadedConfig(loaded.loaded, defaultRegistry({ ...process.env, ...start.env }), {
       signal,
       logger,
       progressIntervalMs: PROGRESS_INTERVAL_MS,

@@ -152,6 +152,13 @@ export interface CatalogSettingsTable {
   updated_at: string;
 }
 
+/** A studio-wide setting (see `settings-repo.ts`); `value` is JSON text. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   executions: ExecutionsTable;
@@ -162,6 +169,7 @@ export interface Database {
   catalog_columns: CatalogColumnsTable;
   scan_logs: ScanLogsTable;
   catalog_settings: CatalogSettingsTable;
+  settings: SettingsTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -201,6 +201,21 @@ const executionDetails: Migration = {
   },
 };
 
+/** Studio-wide settings by key (the components switched off, …), each value a JSON text. */
+const settings: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('settings')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('settings').execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '001_jobs_executions': jobsExecutions,
@@ -208,6 +223,7 @@ export const migrations: Record<string, Migration> = {
   '003_datasources': datasources,
   '004_catalog': catalog,
   '005_execution_details': executionDetails,
+  '006_settings': settings,
 };
 
 /** Hands Kysely's Migrator the list above. */

@@ -78,7 +78,7 @@ export function App() {
           />
           <NavItem href="/preview" match="/preview" label={t('nav.preview')} testId="nav-preview" />
           <NavItem href="/catalog" match="/catalog" label={t('nav.catalog')} testId="nav-catalog" />
-          <NavItem href="/plugins" match="/plugins" label={t('nav.plugins')} testId="nav-plugins" />
+          <NavItem href="/plugins" match="/plugins/*?" label={t('nav.plugins')} testId="nav-plugins" />
         </nav>
         <main className="app-main">
           <Switch>
@@ -88,7 +88,7 @@ export function App() {
             <Route path="/connections" component={ConnectionsPage} />
             <Route path="/preview" component={PreviewPage} />
             <Route path="/catalog" component={CatalogPage} />
-            <Route path="/plugins" component={PluginsPage} />
+            <Route path="/plugins/*?" component={PluginsPage} />
             <Route>
               <Redirect to="/jobs" replace />
             </Route>

@@ -2,6 +2,7 @@ import { Type as T, type Static } from '@sinclair/typebox';
 import { catalogRoutes } from './catalog-routes';
 import { connectionRoutes } from './connection-routes';
 import { diffRoutes } from './diff-routes';
+import { pluginRoutes } from './plugin-routes';
 import { previewRoutes } from './preview-routes';
 import { schemaRoutes } from './schema-routes';
 import { stepPreviewRoutes } from './step-preview-routes';
@@ -138,6 +139,7 @@ export const routes = {
   ...diffRoutes,
   ...catalogRoutes,
   ...previewRoutes,
+  ...pluginRoutes,
   ...schemaRoutes,
 } as const;
 
