@@ -1,43 +1,6 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldProblems, type FormField, type FormValues } from './schema-form-model';
-
-/** A secret input: masked, with a button that shows what was typed. */
-function SecretInput({
-  field,
-  value,
-  saved,
-  onChange,
-}: {
-  field: FormField;
-  value: string;
-  saved: boolean;
-  onChange: (value: string) => void;
-}) {
-  const { t } = useTranslation();
-  const [revealed, setRevealed] = useState(false);
-  return (
-    <span className="secret-input">
-      <input
-        type={revealed ? 'text' : 'password'}
-        autoComplete="new-password"
-        data-testid={`field-${field.name}`}
-        value={value}
-        placeholder={saved ? t('forms.secret_saved') : ''}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      <button
-        type="button"
-        className="button small"
-        data-testid={`reveal-${field.name}`}
-        aria-pressed={revealed}
-        onClick={() => setRevealed((r) => !r)}
-      >
-        {revealed ? t('forms.hide') : t('forms.show')}
-      </button>
-    </span>
-  );
-}
+import { SecretInput } from './secret-input';
 
 /**
  * Fields of a flat JSON Schema object as a form: required marks, help text from the schema,
@@ -102,7 +65,8 @@ export function SchemaForm({
               />
             ) : field.secret ? (
               <SecretInput
-                field={field}
+                testId={`field-${field.name}`}
+                revealTestId={`reveal-${field.name}`}
                 value={text}
                 saved={savedSecrets.includes(field.name)}
                 onChange={(value) => set(field.name, value)}

@@ -9,7 +9,7 @@ import { DataGrid, type GridColumn } from './data-grid';
 import { stepViewOf, type StepView } from './step-view';
 
 /** What the last preview ran over and what it gave. */
-interface Previewed {
+export interface Previewed {
   yaml: string;
   result: StepPreviewResult | null;
   error: ErrorText | null;
@@ -145,6 +145,110 @@ function StepStrip({
   );
 }
 
+/** A step preview of some YAML: what ran last, whether it is running, and how to run it again. */
+export interface StepPreviewState {
+  previewed: Previewed | null;
+  loading: boolean;
+  /** The last preview ran over other YAML than `yaml` now is. */
+  stale: boolean;
+  run: (config: string) => Promise<void>;
+}
+
+/**
+ * Runs step previews of a job's YAML (unsaved changes included): once whenever `trigger` changes
+ * (a node clicked, a tab opened) if the YAML changed since the last one, and on `run`. A later run
+ * wins over one still on its way.
+ */
+export function useStepPreview(jobId: string, yaml: string, trigger: unknown): StepPreviewState {
+  const [previewed, setPreviewed] = useState<Previewed | null>(null);
+  const [loading, setLoading] = useState(false);
+  const latestYaml = useRef(yaml);
+  latestYaml.current = yaml;
+  const runs = useRef(0);
+
+  const run = async (config: string) => {
+    const token = ++runs.current;
+    setLoading(true);
+    let next: Previewed;
+    try {
+      next = {
+        yaml: config,
+        result: await api.previewSteps({ job_id: jobId, config_yaml: config }),
+        error: null,
+      };
+    } catch (failure) {
+      next = { yaml: config, result: null, error: errorText(failure) };
+    }
+    if (token !== runs.current) return;
+    setPreviewed(next);
+    setLoading(false);
+  };
+
+  useEffect(() => {
+    if (previewed?.yaml !== latestYaml.current) void run(latestYaml.current);
+    // On the trigger, not on every keystroke in the editor (the YAML is read from the ref).
+  }, [trigger]);
+
+  return { previewed, loading, stale: previewed !== null && previewed.yaml !== yaml, run };
+}
+
+/**
+ * What a step preview shows at one node: the limit note, the counts, the rows in a virtualised
+ * grid with their column types, the rejected rows, or why the node has none. `onSelect` adds the
+ * strip of steps to move between nodes.
+ */
+export function StepPreviewBody({
+  state,
+  nodeId,
+  onSelect,
+}: {
+  state: StepPreviewState;
+  nodeId: string;
+  onSelect?: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const { previewed, loading, stale } = state;
+  const result = previewed?.result ?? null;
+  const view = result ? stepViewOf(result, nodeId) : null;
+  return (
+    <div className="step-preview-body">
+      {stale && !loading && <div className="diff-unsaved small">{t('step_preview.stale')}</div>}
+      <ErrorBanner error={previewed?.error ?? null} />
+      {result && (
+        <>
+          {onSelect && <StepStrip result={result} nodeId={nodeId} onSelect={onSelect} />}
+          <div className="muted small">
+            {t('step_preview.limit_note', { formatted: formatCount(result.limit) })}
+            {result.input.has_more ? ` ${t('step_preview.input_has_more')}` : ''}
+          </div>
+          {result.input.notes.length > 0 && (
+            <ul className="preview-notes">
+              {result.input.notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      {result && !view && (
+        <div className="muted" data-testid="step-preview-none">
+          {t('step_preview.no_view')}
+        </div>
+      )}
+      {view && (
+        <>
+          {!view.skipped && <StepCounts view={view} />}
+          <StepMessage view={view} />
+          {!view.error && !view.skipped && (
+            <DataGrid columns={view.columns} rows={view.rows} height={320} testId="step-preview-grid" />
+          )}
+          <RejectedRows view={view} />
+        </>
+      )}
+    </div>
+  );
+}
+
 /**
  * The job page's step preview: the rows at the flow graph node the user clicked, from a preview of
  * the editor's YAML (unsaved changes included) run over the input's first rows, nothing written.
@@ -165,41 +269,13 @@ export function StepPreviewPanel({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [previewed, setPreviewed] = useState<Previewed | null>(null);
-  const [loading, setLoading] = useState(false);
-  const latestYaml = useRef(yaml);
-  latestYaml.current = yaml;
+  const state = useStepPreview(jobId, yaml, nodeId);
+  const { previewed, loading, stale } = state;
   const panel = useRef<HTMLElement>(null);
-  const runs = useRef(0);
-
-  const run = async (config: string) => {
-    const token = ++runs.current;
-    setLoading(true);
-    let next: Previewed;
-    try {
-      next = {
-        yaml: config,
-        result: await api.previewSteps({ job_id: jobId, config_yaml: config }),
-        error: null,
-      };
-    } catch (failure) {
-      next = { yaml: config, result: null, error: errorText(failure) };
-    }
-    // A later run (a click after an edit) wins over one still on its way.
-    if (token !== runs.current) return;
-    setPreviewed(next);
-    setLoading(false);
-  };
 
   useEffect(() => {
-    if (previewed?.yaml !== latestYaml.current) void run(latestYaml.current);
     panel.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-    // On a click on a node, not on every keystroke in the editor (the YAML is read from the ref).
   }, [nodeId]);
-
-  const result = previewed?.result ?? null;
-  const view = result ? stepViewOf(result, nodeId) : null;
-  const stale = previewed !== null && previewed.yaml !== yaml;
 
   return (
     <section
@@ -221,7 +297,7 @@ export function StepPreviewPanel({
           className="button small"
           data-testid="step-preview-refresh"
           disabled={loading}
-          onClick={() => void run(yaml)}
+          onClick={() => void state.run(yaml)}
         >
           {t('step_preview.refresh')}
         </button>
@@ -229,41 +305,7 @@ export function StepPreviewPanel({
           {t('common.close')}
         </button>
       </div>
-      <div className="step-preview-body">
-        {stale && !loading && <div className="diff-unsaved small">{t('step_preview.stale')}</div>}
-        <ErrorBanner error={previewed?.error ?? null} />
-        {result && (
-          <>
-            <StepStrip result={result} nodeId={nodeId} onSelect={onSelect} />
-            <div className="muted small">
-              {t('step_preview.limit_note', { formatted: formatCount(result.limit) })}
-              {result.input.has_more ? ` ${t('step_preview.input_has_more')}` : ''}
-            </div>
-            {result.input.notes.length > 0 && (
-              <ul className="preview-notes">
-                {result.input.notes.map((note) => (
-                  <li key={note}>{note}</li>
-                ))}
-              </ul>
-            )}
-          </>
-        )}
-        {result && !view && (
-          <div className="muted" data-testid="step-preview-none">
-            {t('step_preview.no_view')}
-          </div>
-        )}
-        {view && (
-          <>
-            {!view.skipped && <StepCounts view={view} />}
-            <StepMessage view={view} />
-            {!view.error && !view.skipped && (
-              <DataGrid columns={view.columns} rows={view.rows} height={320} testId="step-preview-grid" />
-            )}
-            <RejectedRows view={view} />
-          </>
-        )}
-      </div>
+      <StepPreviewBody state={state} nodeId={nodeId} onSelect={onSelect} />
     </section>
   );
 }

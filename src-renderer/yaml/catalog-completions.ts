@@ -1,5 +1,5 @@
 import type { StudioApi } from '../../src-shared/api/contract';
-import type { CatalogTable } from '../../src-shared/api/catalog-model';
+import { catalogColumns, catalogTables, savedConnections } from '../catalog/catalog-lookup';
 import { completionContext, type CompletionContext } from './completion-context';
 import { monaco } from './monaco';
 
@@ -11,37 +11,10 @@ import { monaco } from './monaco';
 
 type Suggestion = Omit<monaco.languages.CompletionItem, 'range'>;
 
-const CACHE_MS = 10_000;
-const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-
-/** `load()` once per key for a few seconds, so typing does not ask the API at every key. */
-function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as Promise<T>;
-  const value = load();
-  cache.set(key, { at: Date.now(), value });
-  value.catch(() => cache.delete(key));
-  return value;
-}
-
-async function connectionId(api: StudioApi, name: string): Promise<string | undefined> {
-  const connections = await cached('connections', () => api.listConnections({}));
-  return connections.find((c) => c.name === name)?.id;
-}
-
-async function tablesOf(api: StudioApi, connectionRef: string): Promise<CatalogTable[]> {
-  const id = await connectionId(api, connectionRef);
-  if (!id) return [];
-  return cached(`tables:${id}`, async () => {
-    const databases = await api.listCatalogDatabases({ connection_id: id });
-    return (await Promise.all(databases.map((d) => api.listCatalogTables({ database_id: d.id })))).flat();
-  });
-}
-
 async function suggestionsFor(api: StudioApi, context: CompletionContext): Promise<Suggestion[]> {
   const { Field, Struct, Module } = monaco.languages.CompletionItemKind;
   if (context.kind === 'connection') {
-    const connections = await cached('connections', () => api.listConnections({}));
+    const connections = await savedConnections(api);
     return connections
       .filter((c) => c.type === context.componentType)
       .map((c) => ({
@@ -52,8 +25,8 @@ async function suggestionsFor(api: StudioApi, context: CompletionContext): Promi
         documentation: c.description || undefined,
       }));
   }
-  const tables = await tablesOf(api, context.connectionRef);
   if (context.kind === 'table') {
+    const tables = await catalogTables(api, context.connectionRef);
     return tables.map((t) => ({
       label: t.qualified_name,
       kind: Struct,
@@ -62,10 +35,8 @@ async function suggestionsFor(api: StudioApi, context: CompletionContext): Promi
       documentation: t.comment ?? undefined,
     }));
   }
-  const table = tables.find((t) => t.qualified_name === context.table || t.name === context.table);
-  if (!table) return [];
-  const detail = await cached(`table:${table.id}`, () => api.getCatalogTable({ id: table.id }));
-  return detail.columns.map((c) => ({
+  const columns = await catalogColumns(api, context.connectionRef, context.table);
+  return columns.map((c) => ({
     label: c.name,
     kind: Field,
     insertText: c.name,
