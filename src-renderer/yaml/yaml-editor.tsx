@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { registerCatalogCompletions } from './catalog-completions';
 import { createCodeEditor, monaco } from './monaco';
 import { loadPipelineSchema, pipelineModelUri } from './pipeline-schema';
+import { textChange } from './text-change';
 
 export interface YamlEditorProps {
   value: string;
@@ -43,8 +44,16 @@ export function YamlEditor({ value, onChange, problems, reveal }: YamlEditorProp
   }, []);
 
   useEffect(() => {
-    const instance = editor.current;
-    if (instance && instance.getValue() !== value) instance.setValue(value);
+    const model = editor.current?.getModel();
+    if (!model) return;
+    // A change from elsewhere (the canvas, an import) as the smallest edit: the cursor stays put.
+    const change = textChange(model.getValue(), value);
+    if (!change) return;
+    const range = monaco.Range.fromPositions(
+      model.getPositionAt(change.start),
+      model.getPositionAt(change.oldEnd),
+    );
+    model.pushEditOperations([], [{ range, text: change.text }], () => null);
   }, [value]);
 
   useEffect(() => {
