@@ -92,6 +92,12 @@ export class StudioPage {
       (value) => (globalThis as unknown as PageGlobals).navigator.clipboard.writeText(value),
       text,
     );
+    // A hover left open over the editor would take the click: move away until it closes.
+    await this.page.mouse.move(0, 0);
+    await this.page
+      .locator('.monaco-hover:not(.hidden)')
+      .waitFor({ state: 'detached', timeout: 2000 })
+      .catch(() => undefined);
     await this.page.locator('[data-testid="yaml-editor"] .view-lines').click();
     await this.page.keyboard.press('ControlOrMeta+A');
     await this.page.keyboard.press('ControlOrMeta+V');

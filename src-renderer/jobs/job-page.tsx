@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Job } from '../../src-shared/api/model';
@@ -7,6 +7,8 @@ import { errorText, type ErrorText } from '../api/error-text';
 import { useAsync } from '../app/use-async';
 import { ErrorBanner, StatusBadge } from '../app/widgets';
 import { DesignerWorkspace } from '../designer/designer-workspace';
+import { nodeCounts } from '../designer/node-counts';
+import { PropertiesPanel } from '../designer/properties/properties-panel';
 import { SchemaDiffPanel } from '../diff/schema-diff-panel';
 import { JobPreviewPanel } from '../preview/job-preview-panel';
 import { StepPreviewPanel } from '../preview/step-preview-panel';
@@ -22,7 +24,8 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ErrorText | null>(null);
   const [stepNode, setStepNode] = useState<string | null>(null);
-  const dirty = draft !== job.config_yaml;
+  const [diagram, setDiagram] = useState(job.flow_diagram);
+  const dirty = draft !== job.config_yaml || JSON.stringify(diagram) !== JSON.stringify(job.flow_diagram);
 
   const statusVersion = useRunStore((state) => state.statusVersion);
   const live = useRunStore((state) => state.runs[job.id] ?? null);
@@ -36,24 +39,26 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
   const shown = currentRun(live, latest);
   const status = shown?.status ?? null;
   const active = status === 'pending' || status === 'running';
+  const progress = shown?.progress;
+  const counts = useMemo(() => nodeCounts(progress), [progress]);
 
   const save = useCallback(async () => {
     setSaving(true);
     setError(null);
     try {
-      onSaved(await api.updateJob({ id: job.id, config_yaml: draft }));
+      onSaved(await api.updateJob({ id: job.id, config_yaml: draft, flow_diagram: diagram }));
     } catch (failure) {
       setError(errorText(failure));
     } finally {
       setSaving(false);
     }
-  }, [draft, job.id, onSaved]);
+  }, [draft, diagram, job.id, onSaved]);
 
   const start = async () => {
     setStarting(true);
     setError(null);
     try {
-      if (dirty) onSaved(await api.updateJob({ id: job.id, config_yaml: draft }));
+      if (dirty) onSaved(await api.updateJob({ id: job.id, config_yaml: draft, flow_diagram: diagram }));
       await api.startJob({ id: job.id });
       reload();
     } catch (failure) {
@@ -121,6 +126,23 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
         fileName={`${job.name}.yaml`}
         selectedId={stepNode}
         onSelect={setStepNode}
+        positions={job.flow_diagram}
+        onPositionsChange={setDiagram}
+        counts={counts}
+        renderProperties={(node, onFieldChange) =>
+          node.kind === 'branch' ? null : (
+            <PropertiesPanel
+              kind={node.kind}
+              type={node.type}
+              section={node.section}
+              path={node.path}
+              problems={node.problems}
+              onFieldChange={onFieldChange}
+              jobId={job.id}
+              yaml={draft}
+            />
+          )
+        }
       />
       {stepNode && (
         <StepPreviewPanel

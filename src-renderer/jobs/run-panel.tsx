@@ -67,7 +67,7 @@ export function RunPanel({ run }: { run: LiveRun | null }) {
           )}
           {progress?.steps && progress.steps.length > 0 && (
             <div>
-              <table className="step-counts" data-testid="run-steps">
+              <table className="run-steps" data-testid="run-steps">
                 <thead>
                   <tr>
                     <th>{t('progress.step')}</th>
