@@ -80,7 +80,7 @@ const WINDOW_COLUMNS: Column[] = [
 /** `aggregate`: one row per group (and window) with counts, sums, averages, extremes. */
 export const aggregateProcessor = defineProcessor({
   name: 'aggregate',
-  category: 'transform',
+  category: 'aggregate',
   title: 'Aggregate',
   description:
     'Groups rows by fields and computes count, sum, avg, min, max, first, last and count_distinct per group: over the whole input (rows come out when it ends), or per tumbling window of event time for streams.',

@@ -157,7 +157,7 @@ class KeyMemory {
 /** `deduplicate`: drops repeated rows by key, keeping the first or the last, optionally within a time window. */
 export const deduplicateProcessor = defineProcessor({
   name: 'deduplicate',
-  category: 'transform',
+  category: 'aggregate',
   title: 'Deduplicate',
   description:
     'Drops rows whose key fields repeat, keeping the first or the last of each key, for the whole run or within a time window; remembers at most max_keys keys.',

@@ -301,7 +301,7 @@ function lookupSource(
 /** `enrichment`: adds fields looked up by key in a database table, an HTTP API or a static table. */
 export const enrichmentProcessor = defineProcessor({
   name: 'enrichment',
-  category: 'transform',
+  category: 'enrich',
   title: 'Enrichment',
   description:
     'Adds fields looked up by key: in a PostgreSQL, MySQL or SQLite table (batched WHERE key IN queries), an HTTP API (concurrent requests with timeouts and retries) or a static table (inline or a CSV file); answers are cached (LRU with TTL); rows without a match are kept, dropped or dead-lettered.',

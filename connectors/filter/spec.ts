@@ -25,7 +25,7 @@ export const FilterSchema = Type.Object(
 /** `filter`: keeps the rows whose SQL condition is TRUE. */
 export const filterProcessor = defineProcessor({
   name: 'filter',
-  category: 'transform',
+  category: 'filter',
   title: 'Filter',
   description:
     'Keeps rows whose SQL condition is true (comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, CASE, functions); drops the rest.',

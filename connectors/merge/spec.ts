@@ -84,7 +84,7 @@ interface Merged {
 /** `merge`: rows sharing a key become one row, each field by its rule. */
 export const mergeProcessor = defineProcessor({
   name: 'merge',
-  category: 'transform',
+  category: 'aggregate',
   title: 'Merge',
   description:
     'Merges the rows that share a key into one row, each field by its rule: first, last, sum, max, min, concat (with a separator) or collect (a JSON array).',

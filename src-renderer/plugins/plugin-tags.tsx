@@ -6,7 +6,19 @@ import type { PluginInfo } from '../../src-shared/api/model';
  * studio knows the word (a category or status it does not know shows as the component names it).
  */
 
-const CATEGORIES = ['database', 'file', 'testing', 'transform', 'flow', 'queue', 'api', 'search'] as const;
+const CATEGORIES = [
+  'database',
+  'file',
+  'testing',
+  'filter',
+  'transform',
+  'aggregate',
+  'enrich',
+  'flow',
+  'queue',
+  'api',
+  'search',
+] as const;
 const STATUSES = ['stable', 'beta', 'experimental'] as const;
 
 type Category = (typeof CATEGORIES)[number];
