@@ -174,6 +174,12 @@ describe('the flow designer', () => {
       'unknown column "prize"',
     );
     await screenshot(page, 'designer-05-bad-condition');
+    // Validate on demand: the located problem in the banner.
+    await page.getByTestId('job-validate').click();
+    await expect
+      .poll(() => page.getByTestId('error-banner').textContent())
+      .toMatch(/designer-e2e\.yaml:\d+:\d+: pipeline\.processors\[0\]\.condition: unknown column "prize"/);
+    await page.getByTestId('error-banner').getByRole('button').click();
 
     // Text that does not parse: a banner says where, the last good flow stays, the canvas is locked.
     await expect
@@ -201,6 +207,8 @@ describe('the flow designer', () => {
     await studio.replaceYaml(broken.replace('output: [\n', 'output:\n'));
     await banner.waitFor({ state: 'detached' });
     await validated();
+    await page.getByTestId('job-validate').click();
+    await expect.poll(() => page.getByTestId('job-validate').textContent()).toBe('✓ Config is valid');
     builtYaml = await editorText();
   });
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Job } from '../../src-shared/api/model';
 import { api } from '../api/client';
-import { errorText, type ErrorText } from '../api/error-text';
+import { errorText, problemLine, type ErrorText } from '../api/error-text';
 import { useAsync } from '../app/use-async';
 import { ErrorBanner, StatusBadge } from '../app/widgets';
 import { DesignerWorkspace } from '../designer/designer-workspace';
@@ -25,6 +25,8 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
   const [error, setError] = useState<ErrorText | null>(null);
   const [stepNode, setStepNode] = useState<string | null>(null);
   const [diagram, setDiagram] = useState(job.flow_diagram);
+  // The text the Validate button last found valid (the button says so until the text changes).
+  const [validated, setValidated] = useState<string | null>(null);
   const dirty = draft !== job.config_yaml || JSON.stringify(diagram) !== JSON.stringify(job.flow_diagram);
 
   const statusVersion = useRunStore((state) => state.statusVersion);
@@ -53,6 +55,23 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
       setSaving(false);
     }
   }, [draft, diagram, job.id, onSaved]);
+
+  /** Validate now: the problems in the banner, each located, or a short "valid" beside the button. */
+  const validate = async () => {
+    setError(null);
+    setValidated(null);
+    try {
+      const { problems } = await api.validateConfig({ config_yaml: draft, file_name: `${job.name}.yaml` });
+      if (problems.length === 0) setValidated(draft);
+      else
+        setError({
+          message: t('job.problems', { count: problems.length }),
+          problems: problems.map(problemLine),
+        });
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  };
 
   const start = async () => {
     setStarting(true);
@@ -98,6 +117,9 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
             onClick={() => void save()}
           >
             {saving ? t('common.saving') : t('common.save')}
+          </button>
+          <button type="button" className="button" data-testid="job-validate" onClick={() => void validate()}>
+            {validated === draft ? `✓ ${t('job.valid')}` : t('job.validate')}
           </button>
           <button
             type="button"

@@ -65,6 +65,7 @@ export const en = {
     saved: 'Saved',
     unsaved: 'Unsaved changes',
     valid: 'Config is valid',
+    validate: 'Validate',
     problems_one: '{{count}} problem',
     problems_other: '{{count}} problems',
     not_found: 'This job does not exist (any more).',

@@ -64,6 +64,7 @@ export const zhCN = {
     saved: '已保存',
     unsaved: '有未保存的修改',
     valid: '配置有效',
+    validate: '校验',
     problems_one: '{{count}} 个问题',
     problems_other: '{{count}} 个问题',
     not_found: '该作业不存在（或已被删除）。',
