@@ -13,49 +13,11 @@ import { parseArgs } from 'node:util';
 import { createDesignerModel } from '../src-renderer/designer/designer-model';
 import { positionsByPath } from '../src-renderer/designer/node-identity';
 import { applyCanvasEdits, parseYaml, type CanvasEdit } from '../src-renderer/designer/yaml-document-edits';
+import { largePipeline } from './designer-bench-pipeline';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
 const runs = Number(values.runs);
-const PROCESSORS = 150;
-
-function processor(i: number): string {
-  const comment = i % 10 === 0 ? `    # step ${i}: a comment the edits must keep\n` : '';
-  switch (i % 3) {
-    case 0:
-      return `${comment}    - type: filter\n      condition: qty > ${i} AND status <> 'void'\n`;
-    case 1:
-      return `${comment}    - type: mapping\n      fields: { id: id, qty: qty, price: price, c${i}: status }\n`;
-    default:
-      return `${comment}    - type: transform\n      set:\n        total: qty * price\n        f${i}: qty + ${i}\n`;
-  }
-}
-
-function branch(name: string, when: string): string {
-  return `        - name: ${name}
-          when: ${when}
-          processors:
-            - type: mapping
-              fields: { id: id, total: total }
-          output: { type: file, path: out/${name}.csv }
-`;
-}
-
-const pipeline = `version: 1
-job: { name: bench-designer, type: ETL }
-input:
-  type: generate
-  count: 1000
-  columns:
-    - { name: id, generator: sequence }
-    - { name: qty, generator: random_int, min: 0, max: 5 }
-pipeline:
-  processors:
-${Array.from({ length: PROCESSORS }, (_, i) => processor(i)).join('')}    - type: conditional
-      branches:
-${branch('eu', "region = 'EU'")}${branch('us', "region = 'US'")}${branch('asia', "region = 'AS'")}      else:
-        output: { type: file, path: out/rest.csv }
-`;
-
+const pipeline = largePipeline();
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
