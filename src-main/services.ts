@@ -4,6 +4,7 @@ import pino, { type Logger as PinoLogger } from 'pino';
 import type { Registry } from './engine/registry';
 import { defaultRegistry } from './default-registry';
 import { createCatalogService } from './catalog/catalog-service';
+import { createInspectService } from './catalog/inspect-service';
 import { createConnectionService } from './connections/connection-service';
 import { createDiffService } from './diff/diff-service';
 import { headlessSecretBox, type SecretBox } from './connections/secret-box';
@@ -135,6 +136,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
         ...stepPreview.api,
         ...plugins.api,
         ...createSchemaService(registry).api,
+        ...createInspectService({
+          db: store.db,
+          registry,
+          connections: connections.resolver,
+          dataDir: options.dataDir,
+          examplesDir: options.examplesDir,
+        }).api,
       },
       onEvent(listener) {
         const fromJobs = jobs.onEvent(listener);

@@ -2,6 +2,7 @@ import { Type as T, type Static } from '@sinclair/typebox';
 import { catalogRoutes } from './catalog-routes';
 import { connectionRoutes } from './connection-routes';
 import { diffRoutes } from './diff-routes';
+import { inspectRoutes } from './inspect-routes';
 import { pluginRoutes } from './plugin-routes';
 import { previewRoutes } from './preview-routes';
 import { schemaRoutes } from './schema-routes';
@@ -141,6 +142,7 @@ export const routes = {
   ...previewRoutes,
   ...pluginRoutes,
   ...schemaRoutes,
+  ...inspectRoutes,
 } as const;
 
 export type Routes = typeof routes;

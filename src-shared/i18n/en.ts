@@ -555,7 +555,6 @@ export const en = {
     connection_none_saved: 'No saved connection of this type yet (add one on the Connections page).',
     test_connection: 'Test connection',
     testing: 'Testing…',
-    pickers_need_saved: 'With a saved connection, tables and columns are offered from the catalog.',
     catalog_tables_one: '{{count}} table of "{{name}}" in the catalog.',
     catalog_tables_other: '{{count}} tables of "{{name}}" in the catalog.',
     catalog_empty: 'The catalog has no tables of "{{name}}" yet.',
@@ -664,6 +663,15 @@ export const en = {
     group_flow: 'Flow control',
     group_other: 'Other',
     close_properties: 'Close properties',
+  },
+  designer_inspect: {
+    need_connection: 'Fill in the connection (or pick a saved one) and tables and columns are offered here.',
+    waiting: 'Tables and columns are read from this connection once typing stops or a picker opens.',
+    loading: 'Reading the tables of this connection…',
+    tables_one: '{{count}} table read from this connection.',
+    tables_other: '{{count}} tables read from this connection.',
+    unreachable: 'No tables to offer: {{message}}',
+    retry: 'Try again',
   },
   errors: {
     title: 'Something went wrong',

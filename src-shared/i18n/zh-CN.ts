@@ -537,7 +537,6 @@ export const zhCN = {
     connection_none_saved: '还没有此类型的已保存连接（可在“连接”页面添加）。',
     test_connection: '测试连接',
     testing: '测试中…',
-    pickers_need_saved: '使用已保存的连接时，可从元数据目录中选择表和列。',
     catalog_tables_one: '元数据目录中有“{{name}}”的 {{count}} 张表。',
     catalog_tables_other: '元数据目录中有“{{name}}”的 {{count}} 张表。',
     catalog_empty: '元数据目录中还没有“{{name}}”的表。',
@@ -644,6 +643,15 @@ export const zhCN = {
     group_flow: '流程控制',
     group_other: '其他',
     close_properties: '关闭属性面板',
+  },
+  designer_inspect: {
+    need_connection: '填写连接信息（或选择已保存的连接）后，可在此选择表和列。',
+    waiting: '停止输入或打开选择器时，将从此连接读取表和列。',
+    loading: '正在读取此连接的表…',
+    tables_one: '已从此连接读取 {{count}} 张表。',
+    tables_other: '已从此连接读取 {{count}} 张表。',
+    unreachable: '无法提供表：{{message}}',
+    retry: '重试',
   },
   errors: {
     title: '出错了',

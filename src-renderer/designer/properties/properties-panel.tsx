@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type FocusEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionType } from '../../../src-shared/api/connection-model';
 import type { ConfigProblem } from '../../../src-shared/api/model';
@@ -34,8 +34,9 @@ import { groupFields, type PropertyGroup } from './property-groups';
  *   typing, on Enter or when the field is left. What is typed is checked against the schema at
  *   once; `problems` (the server's, for this node) show at their fields too.
  * - SQL components (those with saved connections: postgresql, mysql, sqlite) get a saved-connection
- *   select, a Test connection button, and table / column pickers filled from the catalog of the
- *   saved connection.
+ *   select, a Test connection button, and table / column pickers: filled from the catalog for a
+ *   saved connection, or by asking the node's own database for a connection written in the node
+ *   (once typing pauses, or when a picker opens; see catalog-pickers.ts).
  * - Preview: the step preview of this node (the first 100 rows after it) over `yaml`.
  */
 
@@ -125,12 +126,43 @@ function groupTitle(group: PropertyGroup, t: ReturnType<typeof useTranslation>['
   }
 }
 
+/** What the node's own database offers the pickers (a connection written in the node), or why nothing. */
+function InlineNote({ pickers }: { pickers: CatalogPickers }) {
+  const { t } = useTranslation();
+  const inline = pickers.inline;
+  const note = (state: string, text: ReactNode) => (
+    <div className={`field-help catalog-note inspect-${state}`} data-testid="catalog-note" data-state={state}>
+      {text}
+    </div>
+  );
+  if (!inline) return note('none', t('designer_inspect.need_connection'));
+  switch (inline.state) {
+    case 'waiting':
+      return note('waiting', t('designer_inspect.waiting'));
+    case 'loading':
+      return note('loading', t('designer_inspect.loading'));
+    case 'ready':
+      return note('ready', t('designer_inspect.tables', { count: pickers.tables?.length ?? 0 }));
+    case 'failed':
+      return note(
+        'failed',
+        <>
+          <span className="inspect-message" title={inline.message}>
+            {t('designer_inspect.unreachable', { message: inline.message })}
+          </span>
+          <button type="button" className="link-button" data-testid="inspect-retry" onClick={pickers.reload}>
+            {t('designer_inspect.retry')}
+          </button>
+        </>,
+      );
+  }
+}
+
 /** What the catalog offers for this node, or why it offers nothing. */
 function CatalogNote({ pickers }: { pickers: CatalogPickers }) {
   const { t } = useTranslation();
   const [scanned, setScanned] = useState(false);
-  if (!pickers.connectionRef)
-    return <div className="field-help catalog-note">{t('designer_props.pickers_need_saved')}</div>;
+  if (!pickers.connectionRef) return <InlineNote pickers={pickers} />;
   if (pickers.tables === null) return null;
   if (pickers.tables.length > 0)
     return (
@@ -161,7 +193,7 @@ function CatalogNote({ pickers }: { pickers: CatalogPickers }) {
   );
 }
 
-function PropertiesForm({ kind, type, section, path, problems, onFieldChange }: PropertiesPanelProps) {
+function PropertiesForm({ kind, type, section, path, problems, onFieldChange, jobId }: PropertiesPanelProps) {
   const { t } = useTranslation();
   const plugin = useAsync(() => api.getPlugin({ kind, name: type }), [kind, type]);
   const types = useAsync(connectionTypes, []);
@@ -169,7 +201,10 @@ function PropertiesForm({ kind, type, section, path, problems, onFieldChange }: 
   const schema = (plugin.data?.schema ?? null) as JsonSchema | null;
   const connectionType = types.data?.find((candidate) => candidate.type === type);
   const placement: ConnectionPlacement = schema?.properties?.connection ? 'connection' : 'root';
-  const pickers = useCatalogPickers(section, connectionType !== undefined);
+  const pickers = useCatalogPickers(
+    section,
+    connectionType && { kind, type, jobId, placement, savedFields: savedFieldsOf(connectionType) },
+  );
 
   const options = useMemo(
     () => ({
@@ -224,18 +259,25 @@ function PropertiesForm({ kind, type, section, path, problems, onFieldChange }: 
     );
   };
 
+  // A picker field (an input with suggestions) taking focus opens the picker: its tables are wanted now.
+  const onFocus = (event: FocusEvent) => {
+    if (event.target instanceof HTMLInputElement && event.target.list) pickers.open();
+  };
+
   return (
-    <NestedSchemaForm
-      schema={schema}
-      value={section}
-      onEdit={onEdit}
-      options={options}
-      problems={issues}
-      sections={sections}
-      suggestionsFor={connectionType ? pickers.suggestionsFor : undefined}
-      renderField={renderField}
-      testId="properties-form"
-    />
+    <div className="properties-form-host" onFocus={onFocus}>
+      <NestedSchemaForm
+        schema={schema}
+        value={section}
+        onEdit={onEdit}
+        options={options}
+        problems={issues}
+        sections={sections}
+        suggestionsFor={connectionType ? pickers.suggestionsFor : undefined}
+        renderField={renderField}
+        testId="properties-form"
+      />
+    </div>
   );
 }
 

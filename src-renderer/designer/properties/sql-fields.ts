@@ -2,7 +2,7 @@ import type { CatalogColumn, CatalogTable } from '../../../src-shared/api/catalo
 import { isPlainObject, type FieldPath } from '../../../src-shared/forms/nested-form-model';
 import type { Suggestion } from '../../forms/nested-schema-form';
 
-/* Which fields of a SQL component pick a table or a column, and how the catalog's answers read. */
+/* Which fields of a SQL component pick a table or a column, and how the pickers' answers read. */
 
 /** Fields that name a table, and fields (or list items, `[]`) that name a column of the node's table. */
 const TABLE_FIELDS = new Set(['query.table', 'write.table', 'query.tables.[]', 'query.exclude.[]']);
@@ -31,7 +31,12 @@ export function tableOfSection(section: Record<string, unknown>): string | undef
   return undefined;
 }
 
-export function tableSuggestion(table: CatalogTable): Suggestion {
+/** A table as the pickers list it, from the catalog or from the node's own database. */
+export type PickerTable = Pick<CatalogTable, 'qualified_name' | 'kind' | 'row_estimate' | 'comment'>;
+/** A column as the pickers list it. */
+export type PickerColumn = Pick<CatalogColumn, 'name' | 'native_type' | 'nullable' | 'primary_key_position'>;
+
+export function tableSuggestion(table: PickerTable): Suggestion {
   const rows = table.row_estimate === null ? '' : ` · ~${table.row_estimate}`;
   return {
     value: table.qualified_name,
@@ -39,7 +44,7 @@ export function tableSuggestion(table: CatalogTable): Suggestion {
   };
 }
 
-export function columnSuggestion(column: CatalogColumn): Suggestion {
+export function columnSuggestion(column: PickerColumn): Suggestion {
   const key = column.primary_key_position ? ' · PK' : '';
   return { value: column.name, detail: `${column.native_type}${column.nullable ? '' : ' NOT NULL'}${key}` };
 }
