@@ -50,6 +50,20 @@ import { connectionEdits, findDropSpot, type DropSpot } from './placement';
 /** How a view fit frames the flow. */
 export const FIT_VIEW = { padding: 0.15, maxZoom: 1 } as const;
 
+/**
+ * Past this many nodes a flow is first framed at its start, at a size that can be read: a whole
+ * 150-step chain fitted to the screen is a hairline. Fit view (the button) still shows it all.
+ */
+const LARGE_FLOW = 40;
+const LARGE_FLOW_START = 5;
+
+/** How a flow is framed when it opens or its canvas is resized: all of it, or the start of a long one. */
+function openingFit(nodes: readonly { id: string; position: { x: number } }[]) {
+  if (nodes.length <= LARGE_FLOW) return FIT_VIEW;
+  const start = [...nodes].sort((a, b) => a.position.x - b.position.x).slice(0, LARGE_FLOW_START);
+  return { ...FIT_VIEW, nodes: start.map(({ id }) => ({ id })) };
+}
+
 /** Keys that add a clicked node to the selection (a constant: React Flow listens anew when it changes). */
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 
@@ -168,7 +182,7 @@ export function DesignerCanvas({
           (bounds.x + bounds.width) * zoom + x > width ||
           (bounds.y + bounds.height) * zoom + y > height;
         // Only a flow that was all in view is framed again (a user zoomed in on a part stays there).
-        if (cutAt(size) && (was.width === 0 || !cutAt(was))) void fitView(FIT_VIEW);
+        if (cutAt(size) && (was.width === 0 || !cutAt(was))) void fitView(openingFit(shown));
       });
     });
     observer.observe(element);
@@ -182,10 +196,10 @@ export function DesignerCanvas({
     if (fitKey === 0) return;
     const frame = requestAnimationFrame(() => {
       // A hidden canvas (the YAML view) has no size to fit into; it is framed when shown.
-      if (wrapper.current && wrapper.current.clientWidth > 0) void fitView(FIT_VIEW);
+      if (wrapper.current && wrapper.current.clientWidth > 0) void fitView(openingFit(getNodes()));
     });
     return () => cancelAnimationFrame(frame);
-  }, [fitKey, fitView]);
+  }, [fitKey, fitView, getNodes]);
 
   // The latest of everything the document-wide listeners below need.
   const live = useRef({ readOnly, notice, t });
@@ -385,7 +399,7 @@ export function DesignerCanvas({
         nodesConnectable={!readOnly}
         onlyRenderVisibleElements={nodes.length > 100}
         fitView
-        fitViewOptions={FIT_VIEW}
+        fitViewOptions={openingFit(nodes)}
         minZoom={0.1}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
