@@ -431,7 +431,7 @@ pipeline:
         }),
       )
       .toBe(true);
-    expect(await page.getByTestId('designer-fullscreen').textContent()).toBe('Exit full screen');
+    await expect.poll(() => page.getByTestId('designer-fullscreen').textContent()).toBe('Exit full screen');
     await page.getByTestId('designer-fullscreen').click();
     await expect.poll(() => page.getByTestId('designer-fullscreen').textContent()).toBe('Full screen');
 

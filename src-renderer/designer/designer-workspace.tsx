@@ -233,11 +233,15 @@ function Workspace({
     return () => document.removeEventListener('keydown', onKey);
   }, [fullscreen]);
   const toggleFullscreen = () => {
-    if (fullscreen === 'native') void document.exitFullscreen();
+    // The document says whether full screen is on: the change event may not have arrived yet.
+    if (document.fullscreenElement) void document.exitFullscreen().then(() => setFullscreen('off'));
     else if (fullscreen === 'fallback') setFullscreen('off');
     else if (root.current?.requestFullscreen)
-      // Refused (an iframe, a policy): the fallback fills the window instead.
-      root.current.requestFullscreen().catch(() => setFullscreen('fallback'));
+      root.current.requestFullscreen().then(
+        () => setFullscreen(document.fullscreenElement === root.current ? 'native' : 'off'),
+        // Refused (an iframe, a policy): the fallback fills the window instead.
+        () => setFullscreen('fallback'),
+      );
     else setFullscreen('fallback');
   };
   // Another view or full screen gives the canvas another size (or shows it again): frame the flow.
