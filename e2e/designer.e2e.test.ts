@@ -519,4 +519,21 @@ pipeline:
     await page.getByTestId('designer-properties-close').click();
     await panel.waitFor({ state: 'detached' });
   });
+
+  it('edits the pipeline-wide settings (job and pipeline sections) in a form too', async () => {
+    await page.getByTestId('designer-settings').click();
+    const settings = page.getByTestId('pipeline-settings');
+    await settings.waitFor();
+    const channels = settings.locator('[data-testid="field-pipeline.channels"]');
+    await channels.fill('3');
+    await channels.blur();
+    await expect.poll(editorText).toMatch(/\npipeline:\n[\s\S]*\n {2}channels: 3\n/);
+    const description = settings.locator('[data-testid="field-job.description"]');
+    await description.fill('Orders over 250');
+    await description.blur();
+    await expect.poll(editorText).toMatch(/\n {2}description: Orders over 250\n/);
+    await screenshot(page, 'designer-15-pipeline-settings');
+    await page.getByTestId('designer-settings-close').click();
+    await settings.waitFor({ state: 'detached' });
+  });
 });

@@ -2,6 +2,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parse } from 'yaml';
+import { PipelineSettingsPanel } from './properties/pipeline-settings-panel';
 import type { ConfigProblem, FlowDiagram, PluginInfo } from '../../src-shared/api/model';
 import { api } from '../api/client';
 import { problemLine } from '../api/error-text';
@@ -269,6 +270,18 @@ function Workspace({
     setReveal({ line: problem.line, col: problem.col, token: Date.now() });
   };
 
+  /** Field edits of the section at `path` (`''`: the document's root, for the pipeline settings). */
+  const fieldEditor =
+    (path: string): FieldChange =>
+    (field, fieldValue) => {
+      const result = model.applyCanvasEdit(
+        fieldValue === undefined
+          ? { kind: 'deleteField', path, field }
+          : { kind: 'setField', path, field, value: fieldValue },
+      );
+      if (!result.ok) say(t('designer.edit_failed', { message: result.message }));
+    };
+
   // The properties slot: the one selected node, its section read from the last text that parsed.
   const selected =
     state.selection.length === 1
@@ -279,29 +292,23 @@ function Workspace({
   const showProperties = Boolean(
     renderProperties && selected && selected.type !== '?' && closedFor !== selected.uid,
   );
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const lastConfig = useRef<unknown>(null);
   const config = useMemo(() => {
-    if (!showProperties || state.error) return lastConfig.current;
+    if ((!showProperties && !settingsOpen) || state.error) return lastConfig.current;
     try {
       lastConfig.current = parse(state.yamlText);
     } catch {
       // The model parsed it; a value yaml's plain parse refuses (aliases) leaves the last one.
     }
     return lastConfig.current;
-  }, [showProperties, state.yamlText, state.error]);
+  }, [showProperties, settingsOpen, state.yamlText, state.error]);
   const properties = (() => {
     if (!showProperties || !selected || !renderProperties) return null;
     const value = valueAtPath(config, selected.id);
     const section =
       value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Section) : {};
-    const onFieldChange: FieldChange = (field, fieldValue) => {
-      const result = model.applyCanvasEdit(
-        fieldValue === undefined
-          ? { kind: 'deleteField', path: selected.id, field }
-          : { kind: 'setField', path: selected.id, field, value: fieldValue },
-      );
-      if (!result.ok) say(t('designer.edit_failed', { message: result.message }));
-    };
+    const onFieldChange = fieldEditor(selected.id);
     const own = (problems ?? []).filter(
       (problem) => ownerOf(state.graph.nodes, problem.path) === selected.id,
     );
@@ -330,6 +337,8 @@ function Workspace({
         readOnly={readOnly}
         onLayout={layout}
         onFit={() => void fitView(FIT_VIEW)}
+        settingsOpen={settingsOpen}
+        onSettings={() => setSettingsOpen((open) => !open)}
         fullscreen={fullscreen !== 'off'}
         onFullscreen={toggleFullscreen}
         view={view}
@@ -348,7 +357,9 @@ function Workspace({
           </span>
         )}
       </DesignerToolbar>
-      <div className={`designer-body${hasProperties ? ' with-properties' : ''}`}>
+      <div
+        className={`designer-body${hasProperties || (canvasShown && settingsOpen) ? ' with-properties' : ''}`}
+      >
         {canvasShown && (
           <ComponentPalette
             disabled={readOnly}
@@ -379,7 +390,28 @@ function Workspace({
             </div>
           )}
         </div>
-        {hasProperties && selected && (
+        {canvasShown && settingsOpen && (
+          <aside className="panel designer-properties" data-testid="designer-settings-panel">
+            <button
+              type="button"
+              className="link-button designer-properties-close"
+              data-testid="designer-settings-close"
+              aria-label={t('designer.close_properties')}
+              title={t('designer.close_properties')}
+              onClick={() => setSettingsOpen(false)}
+            >
+              ✕
+            </button>
+            <div className="designer-properties-body">
+              <PipelineSettingsPanel
+                config={config}
+                problems={problems ?? []}
+                onFieldChange={fieldEditor('')}
+              />
+            </div>
+          </aside>
+        )}
+        {!settingsOpen && hasProperties && selected && (
           <aside className="panel designer-properties" data-testid="designer-properties" key={selected.uid}>
             <button
               type="button"

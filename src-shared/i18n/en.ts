@@ -588,6 +588,7 @@ export const en = {
     redo_hint: 'Redo (Ctrl+Shift+Z)',
     auto_layout: 'Auto-layout',
     fit_view: 'Fit view',
+    pipeline_settings: 'Pipeline settings',
     fullscreen: 'Full screen',
     exit_fullscreen: 'Exit full screen',
     view: 'View',

@@ -570,6 +570,7 @@ export const zhCN = {
     redo_hint: '重做（Ctrl+Shift+Z）',
     auto_layout: '自动布局',
     fit_view: '适应视图',
+    pipeline_settings: '管道设置',
     fullscreen: '全屏',
     exit_fullscreen: '退出全屏',
     view: '视图',

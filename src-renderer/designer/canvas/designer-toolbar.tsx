@@ -21,6 +21,9 @@ export interface DesignerToolbarProps {
   readOnly: boolean;
   onLayout: () => void;
   onFit: () => void;
+  /** Opens or closes the pipeline-wide settings in the properties slot. */
+  onSettings: () => void;
+  settingsOpen: boolean;
   fullscreen: boolean;
   onFullscreen: () => void;
   view: DesignerView;
@@ -71,6 +74,12 @@ export function DesignerToolbar(props: DesignerToolbarProps) {
           !props.canvasShown || props.readOnly,
         )}
         {button('designer-fit', t('designer.fit_view'), props.onFit, !props.canvasShown)}
+        {button(
+          'designer-settings',
+          `${props.settingsOpen ? '✓ ' : ''}${t('designer.pipeline_settings')}`,
+          props.onSettings,
+          !props.canvasShown,
+        )}
         {button(
           'designer-fullscreen',
           props.fullscreen ? t('designer.exit_fullscreen') : t('designer.fullscreen'),
