@@ -56,6 +56,8 @@ export interface DesignerState {
   readonly yamlText: string;
   /** The graph of the last text that parsed. */
   readonly graph: DesignerGraph;
+  /** The config (plain values) of the last text that parsed. */
+  readonly config: unknown;
   readonly positions: Positions;
   /** Why the current text does not parse (the graph is then the last valid one). */
   readonly error: YamlError | null;
@@ -144,6 +146,7 @@ export function createDesignerModel(yamlText: string, options: DesignerOptions =
     return {
       yamlText: current.yamlText,
       graph: current.graph,
+      config: current.config,
       positions: current.positions,
       error: current.error,
       problems: current.problems,

@@ -1,7 +1,6 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { parse } from 'yaml';
 import { PipelineSettingsPanel } from './properties/pipeline-settings-panel';
 import type { ConfigProblem, FlowDiagram, PluginInfo } from '../../src-shared/api/model';
 import { api } from '../api/client';
@@ -293,16 +292,8 @@ function Workspace({
     renderProperties && selected && selected.type !== '?' && closedFor !== selected.uid,
   );
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const lastConfig = useRef<unknown>(null);
-  const config = useMemo(() => {
-    if ((!showProperties && !settingsOpen) || state.error) return lastConfig.current;
-    try {
-      lastConfig.current = parse(state.yamlText);
-    } catch {
-      // The model parsed it; a value yaml's plain parse refuses (aliases) leaves the last one.
-    }
-    return lastConfig.current;
-  }, [showProperties, settingsOpen, state.yamlText, state.error]);
+  // The section values come from the model's last text that parsed (no second parse here).
+  const { config } = state;
   const properties = (() => {
     if (!showProperties || !selected || !renderProperties) return null;
     const value = valueAtPath(config, selected.id);
