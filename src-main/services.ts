@@ -13,6 +13,7 @@ import { createPreviewService } from './preview/preview-service';
 import { createSchemaService } from './config/schema-service';
 import { createStepPreviewService } from './preview/step-preview-service';
 import type { RunLauncher } from './jobs/run-launcher';
+import type { PlainEndpoint } from './server/http-server';
 import { openStore } from './store/open-store';
 import { createPluginSettings } from './settings/plugin-settings';
 import type { StudioApi } from '../src-shared/api/contract';
@@ -42,6 +43,8 @@ export interface ServicesOptions {
 /** The services behind `StudioApi`, whatever host and transport serve them. */
 export interface Services {
   api: StudioApi;
+  /** Plain HTTP endpoints `fustgo serve` adds beside the API (`/metrics`, webhook triggers). */
+  endpoints: PlainEndpoint[];
   /** Subscribe to pushed events (job status, progress, logs); returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
   /** Stops running runs, waits for their final state to be stored, closes the store. */
@@ -144,6 +147,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
           examplesDir: options.examplesDir,
         }).api,
       },
+      endpoints: [],
       onEvent(listener) {
         const fromJobs = jobs.onEvent(listener);
         const fromCatalog = catalog.onEvent(listener);

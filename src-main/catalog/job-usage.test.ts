@@ -10,6 +10,8 @@ const job = (name: string, config_yaml: string): Job => ({
   flow_diagram: null,
   created_at: '2025-01-01T00:00:00Z',
   updated_at: '2025-01-01T00:00:00Z',
+  state: 'ready',
+  enabled: true,
 });
 
 const JOBS: Job[] = [

@@ -71,6 +71,82 @@ const topLevelSections = {
           }),
         ),
         description: T.Optional(T.String()),
+        retry: T.Optional(
+          T.Object(
+            {
+              attempts: T.Optional(
+                T.Integer({
+                  minimum: 0,
+                  maximum: 100,
+                  default: 0,
+                  description:
+                    'Runs started again after a failed run (a crash, a dropped connection, an error), each resuming from the failed run’s checkpoints. 0: never retry by itself.',
+                }),
+              ),
+              delay_seconds: T.Optional(
+                T.Number({
+                  minimum: 0,
+                  default: 30,
+                  description: 'Seconds before the first retry; each next retry waits twice as long.',
+                }),
+              ),
+              max_delay_seconds: T.Optional(
+                T.Number({ minimum: 0, default: 900, description: 'Longest wait between two retries.' }),
+              ),
+            },
+            { additionalProperties: false, description: 'What happens after a failed run.' },
+          ),
+        ),
+        missed: T.Optional(
+          T.Union([T.Literal('skip'), T.Literal('run_once')], {
+            default: 'skip',
+            description:
+              'Scheduled runs missed while the studio was closed: skip them, or run once when it starts.',
+          }),
+        ),
+        overlap: T.Optional(
+          T.Union([T.Literal('skip'), T.Literal('queue')], {
+            default: 'skip',
+            description:
+              'A scheduled or triggered run that comes while the job is still running: skip it, or queue it to run after.',
+          }),
+        ),
+        after: T.Optional(
+          T.Array(T.String({ minLength: 1 }), {
+            description:
+              'Jobs (by name) whose successful run starts this one: a dependency graph across jobs.',
+            examples: [['load-customers']],
+          }),
+        ),
+        triggers: T.Optional(
+          T.Object(
+            {
+              webhook: T.Optional(
+                T.Boolean({
+                  default: false,
+                  description: 'Start a run when the job’s webhook URL is called (POST).',
+                }),
+              ),
+              file: T.Optional(
+                T.Object(
+                  {
+                    path: T.String({ minLength: 1, description: 'Folder to watch.' }),
+                    pattern: T.Optional(
+                      T.String({
+                        description: 'File names that start a run (glob, e.g. *.csv); default any.',
+                      }),
+                    ),
+                  },
+                  {
+                    additionalProperties: false,
+                    description: 'Start a run when a file appears in a folder.',
+                  },
+                ),
+              ),
+            },
+            { additionalProperties: false, description: 'What else starts the job besides its schedule.' },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),

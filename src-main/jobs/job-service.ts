@@ -191,6 +191,8 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
         name: job.name,
         description: job.description,
         updated_at: job.updated_at,
+        state: job.state,
+        enabled: job.enabled,
         last_execution: latest.get(job.id) ?? null,
       }));
     },

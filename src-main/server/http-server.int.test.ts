@@ -17,6 +17,8 @@ const job: Job = {
   flow_diagram: null,
   created_at: '2024-01-01T00:00:00.000Z',
   updated_at: '2024-01-01T00:00:00.000Z',
+  state: 'ready',
+  enabled: true,
 };
 const execution: Execution = {
   id: 'e1',
@@ -33,6 +35,11 @@ const execution: Execution = {
   created_at: '2024-01-01T00:00:00.000Z',
   notes: [],
   steps: null,
+  trigger: 'manual',
+  actor: 'user',
+  attempt: 1,
+  resumed_from: null,
+  trigger_detail: null,
 };
 
 /** A fake that records each call and answers with the smallest valid result (routes not listed answer not_found). */

@@ -18,10 +18,29 @@ import type { Logger } from '../engine/component';
 import { contentSecurityPolicy, sameHostSockets } from './content-security-policy';
 import { validateInput } from './validate-input';
 
+/**
+ * A plain HTTP endpoint outside the typed API, for callers that are not the studio: Prometheus
+ * scraping `/metrics`, a webhook trigger. Its handler gets the raw request and answers as it likes.
+ */
+export interface PlainEndpoint {
+  method: 'GET' | 'POST';
+  /** A Fastify path, e.g. `/metrics` or `/hooks/jobs/:token`. */
+  url: string;
+  handle(request: {
+    params: Record<string, string>;
+    query: Record<string, string>;
+    body: unknown;
+    headers: Record<string, string | string[] | undefined>;
+    ip: string;
+  }): Promise<{ status: number; contentType: string; body: string }>;
+}
+
 /** What the server serves: the API methods and the event stream (the services, or a fake in tests). */
 export interface ServedServices {
   api: StudioApi;
   onEvent(listener: (event: StudioEvent) => void): () => void;
+  /** Endpoints besides the API (`/metrics`, webhooks). */
+  endpoints?: PlainEndpoint[];
 }
 
 export interface ServerOptions {
@@ -83,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerEvents(app, services);
   app.get(`${API_PREFIX}/health`, async () => ({ ok: true, version }));
   for (const name of routeNames) registerRoute(app, services.api, name);
+  for (const endpoint of services.endpoints ?? []) registerEndpoint(app, endpoint);
 
   const serveStudio = staticDir !== undefined && existsSync(staticDir);
   if (serveStudio) await app.register(fastifyStatic, { root: staticDir });
@@ -111,6 +131,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: actualPort,
     close: () => app.close(),
   };
+}
+
+function registerEndpoint(app: FastifyInstance, endpoint: PlainEndpoint): void {
+  app.route({
+    method: endpoint.method,
+    url: endpoint.url,
+    handler: async (request, reply) => {
+      const answer = await endpoint.handle({
+        params: (request.params ?? {}) as Record<string, string>,
+        query: (request.query ?? {}) as Record<string, string>,
+        body: request.body,
+        headers: request.headers,
+        ip: request.ip,
+      });
+      return reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
+    },
+  });
 }
 
 function registerRoute(app: FastifyInstance, api: StudioApi, name: RouteName): void {

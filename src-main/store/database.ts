@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ExecutionStatus } from '../../src-shared/api/model';
+import type { ExecutionStatus, JobState, RunTrigger } from '../../src-shared/api/model';
 
 /**
  * The metadata store's tables as Kysely sees them. Times are ISO 8601 strings and JSON
@@ -15,6 +15,9 @@ export interface JobsTable {
   flow_diagram: string | null;
   created_at: string;
   updated_at: string;
+  state: Generated<JobState>;
+  /** 1 or 0. */
+  enabled: Generated<number>;
 }
 
 export interface ExecutionsTable {
@@ -36,6 +39,31 @@ export interface ExecutionsTable {
   notes: string | null;
   /** Where each processor's rows went (`StepProgress[]`), as JSON text. */
   steps: string | null;
+  trigger: Generated<RunTrigger>;
+  actor: Generated<string>;
+  attempt: Generated<number>;
+  resumed_from: string | null;
+  trigger_detail: string | null;
+}
+
+/** The last checkpoint a run committed in one lane (see `checkpoint-repo.ts`); `position` is JSON text. */
+export interface CheckpointsTable {
+  execution_id: string;
+  lane: number;
+  position: string;
+  updated_at: string;
+}
+
+/** One move of a job from a lifecycle state to another, with who made it and why. */
+export interface JobTransitionsTable {
+  id: string;
+  job_id: string;
+  execution_id: string | null;
+  from_state: JobState;
+  to_state: JobState;
+  actor: string;
+  reason: string | null;
+  at: string;
 }
 
 /** The last committed incremental watermark of a job (see `watermark-repo.ts`). */
@@ -170,6 +198,8 @@ export interface Database {
   scan_logs: ScanLogsTable;
   catalog_settings: CatalogSettingsTable;
   settings: SettingsTable;
+  checkpoints: CheckpointsTable;
+  job_transitions: JobTransitionsTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

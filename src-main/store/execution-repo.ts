@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Execution, ExecutionStatus, StepProgress } from '../../src-shared/api/model';
+import type { Execution, ExecutionStatus, RunTrigger, StepProgress } from '../../src-shared/api/model';
 import type { Database, ExecutionRow } from './database';
 
 /** Run counters as the store keeps them. */
@@ -24,10 +24,22 @@ export interface ExecutionChanges extends Partial<ExecutionCounts> {
   steps?: StepProgress[] | null;
 }
 
+/** A new execution; the trigger defaults to `manual` by `user`, attempt 1. */
+export interface NewExecution {
+  id: string;
+  job_id: string;
+  status?: 'pending' | 'queued';
+  trigger?: RunTrigger;
+  actor?: string;
+  attempt?: number;
+  resumed_from?: string | null;
+  trigger_detail?: string | null;
+}
+
 /** Executions: one row per run of a job. */
 export interface ExecutionRepo {
-  /** Adds a pending execution. */
-  insert(execution: { id: string; job_id: string }, now: string): Promise<Execution>;
+  /** Adds an execution, `pending` unless `status` says `queued`. */
+  insert(execution: NewExecution, now: string): Promise<Execution>;
   get(id: string): Promise<Execution | undefined>;
   /** Newest first, optionally of one job. */
   list(options?: { job_id?: string; limit?: number }): Promise<Execution[]>;
@@ -59,6 +71,11 @@ function toExecution(row: ExecutionRow): Execution {
     checkpoint: row.checkpoint === null ? null : (JSON.parse(row.checkpoint) as unknown),
     notes: row.notes === null ? [] : (JSON.parse(row.notes) as string[]),
     steps: row.steps === null ? null : (JSON.parse(row.steps) as StepProgress[]),
+    trigger: row.trigger,
+    actor: row.actor,
+    attempt: Number(row.attempt),
+    resumed_from: row.resumed_from,
+    trigger_detail: row.trigger_detail,
   };
 }
 
@@ -68,7 +85,17 @@ export function createExecutionRepo(db: Kysely<Database>): ExecutionRepo {
     async insert(execution, now) {
       const row = await db
         .insertInto('executions')
-        .values({ id: execution.id, job_id: execution.job_id, status: 'pending', created_at: now })
+        .values({
+          id: execution.id,
+          job_id: execution.job_id,
+          status: execution.status ?? 'pending',
+          created_at: now,
+          trigger: execution.trigger ?? 'manual',
+          actor: execution.actor ?? 'user',
+          attempt: execution.attempt ?? 1,
+          resumed_from: execution.resumed_from ?? null,
+          trigger_detail: execution.trigger_detail ?? null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toExecution(row);

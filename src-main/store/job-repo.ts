@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { FlowDiagram, Job } from '../../src-shared/api/model';
+import type { FlowDiagram, Job, JobState } from '../../src-shared/api/model';
 import type { Database, JobRow } from './database';
 
 /** Fields a caller may change on a job; `updated_at` is set by the repository. */
@@ -8,7 +8,13 @@ export interface JobChanges {
   description?: string;
   config_yaml?: string;
   flow_diagram?: FlowDiagram | null;
+  state?: JobState;
+  enabled?: boolean;
 }
+
+/** A new job: `state` defaults to `ready`, `enabled` to true. */
+export type NewJob = Omit<Job, 'created_at' | 'updated_at' | 'state' | 'enabled'> &
+  Partial<Pick<Job, 'state' | 'enabled'>>;
 
 /** Jobs: a named YAML config plus the positions of its flow graph. */
 export interface JobRepo {
@@ -16,7 +22,7 @@ export interface JobRepo {
   list(): Promise<Job[]>;
   get(id: string): Promise<Job | undefined>;
   getByName(name: string): Promise<Job | undefined>;
-  insert(job: Omit<Job, 'created_at' | 'updated_at'>, now: string): Promise<Job>;
+  insert(job: NewJob, now: string): Promise<Job>;
   /** Returns the changed job, or undefined when there is no such job. */
   update(id: string, changes: JobChanges, now: string): Promise<Job | undefined>;
   /** Deletes the job and (by cascade) its executions; false when there was no such job. */
@@ -32,6 +38,8 @@ function toJob(row: JobRow): Job {
     flow_diagram: row.flow_diagram === null ? null : (JSON.parse(row.flow_diagram) as FlowDiagram),
     created_at: row.created_at,
     updated_at: row.updated_at,
+    state: row.state,
+    enabled: row.enabled !== 0,
   };
 }
 
@@ -63,6 +71,8 @@ export function createJobRepo(db: Kysely<Database>): JobRepo {
           description: job.description,
           config_yaml: job.config_yaml,
           flow_diagram: diagramText(job.flow_diagram),
+          state: job.state ?? 'ready',
+          enabled: job.enabled === false ? 0 : 1,
           created_at: now,
           updated_at: now,
         })
@@ -78,6 +88,8 @@ export function createJobRepo(db: Kysely<Database>): JobRepo {
           ...(changes.description !== undefined ? { description: changes.description } : {}),
           ...(changes.config_yaml !== undefined ? { config_yaml: changes.config_yaml } : {}),
           ...(changes.flow_diagram !== undefined ? { flow_diagram: diagramText(changes.flow_diagram) } : {}),
+          ...(changes.state !== undefined ? { state: changes.state } : {}),
+          ...(changes.enabled !== undefined ? { enabled: changes.enabled ? 1 : 0 } : {}),
           updated_at: now,
         })
         .where('id', '=', id)

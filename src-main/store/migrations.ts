@@ -216,6 +216,70 @@ const settings: Migration = {
   },
 };
 
+/**
+ * Jobs that run themselves: a job's lifecycle state and switch, what started each run (and which
+ * run it resumed), every state transition with who and when, and the checkpoints per lane a run
+ * committed, which a retry or resume starts from.
+ */
+const lifecycle: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('jobs')
+      .addColumn('state', 'text', (c) => c.notNull().defaultTo('ready'))
+      .execute();
+    await db.schema
+      .alterTable('jobs')
+      .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
+    await db.schema
+      .alterTable('executions')
+      .addColumn('trigger', 'text', (c) => c.notNull().defaultTo('manual'))
+      .execute();
+    await db.schema
+      .alterTable('executions')
+      .addColumn('actor', 'text', (c) => c.notNull().defaultTo('user'))
+      .execute();
+    await db.schema
+      .alterTable('executions')
+      .addColumn('attempt', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
+    await db.schema.alterTable('executions').addColumn('resumed_from', 'text').execute();
+    await db.schema.alterTable('executions').addColumn('trigger_detail', 'text').execute();
+    await db.schema
+      .createTable('checkpoints')
+      .addColumn('execution_id', 'text', (c) => c.notNull().references('executions.id').onDelete('cascade'))
+      .addColumn('lane', 'integer', (c) => c.notNull())
+      .addColumn('position', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('checkpoints_pk', ['execution_id', 'lane'])
+      .execute();
+    await db.schema
+      .createTable('job_transitions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
+      .addColumn('execution_id', 'text')
+      .addColumn('from_state', 'text', (c) => c.notNull())
+      .addColumn('to_state', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('job_transitions_job_at')
+      .on('job_transitions')
+      .columns(['job_id', 'at'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('job_transitions').execute();
+    await db.schema.dropTable('checkpoints').execute();
+    for (const column of ['trigger_detail', 'resumed_from', 'attempt', 'actor', 'trigger'])
+      await db.schema.alterTable('executions').dropColumn(column).execute();
+    await db.schema.alterTable('jobs').dropColumn('enabled').execute();
+    await db.schema.alterTable('jobs').dropColumn('state').execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '001_jobs_executions': jobsExecutions,
@@ -224,6 +288,7 @@ export const migrations: Record<string, Migration> = {
   '004_catalog': catalog,
   '005_execution_details': executionDetails,
   '006_settings': settings,
+  '007_lifecycle': lifecycle,
 };
 
 /** Hands Kysely's Migrator the list above. */

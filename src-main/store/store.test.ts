@@ -55,6 +55,8 @@ describe('metadata store', () => {
       flow_diagram: { input: { x: 1, y: 2 } },
       created_at: '2025-01-01T00:00:00.000Z',
       updated_at: '2025-01-01T00:00:00.000Z',
+      state: 'ready',
+      enabled: true,
     });
     expect(await jobs.getByName('orders')).toEqual(created);
 

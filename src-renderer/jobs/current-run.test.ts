@@ -19,6 +19,11 @@ function execution(overrides: Partial<Execution>): Execution {
     created_at: '2025-01-01T00:00:00Z',
     notes: [],
     steps: null,
+    trigger: 'manual',
+    actor: 'user',
+    attempt: 1,
+    resumed_from: null,
+    trigger_detail: null,
     ...overrides,
   };
 }

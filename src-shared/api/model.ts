@@ -2,9 +2,16 @@ import { Type as T, type Static } from '@sinclair/typebox';
 
 /** The data the API moves: one schema per shape, used for validation and for the TypeScript types. */
 
+/**
+ * An execution's status. `queued`: waiting for a free slot (`worker.max_concurrent_jobs`) or for
+ * the job's previous run (overlap `queue`); `paused`: stopped by the user at a checkpoint, to be
+ * resumed; `pending`: its process is starting.
+ */
 export const ExecutionStatus = T.Union([
+  T.Literal('queued'),
   T.Literal('pending'),
   T.Literal('running'),
+  T.Literal('paused'),
   T.Literal('completed'),
   T.Literal('failed'),
   T.Literal('cancelled'),
@@ -15,11 +22,44 @@ export type ExecutionStatus = Static<typeof ExecutionStatus>;
 export const FlowDiagram = T.Record(T.String(), T.Object({ x: T.Number(), y: T.Number() }));
 export type FlowDiagram = Static<typeof FlowDiagram>;
 
+/**
+ * Where a job is in its life: `draft` (saved, not valid yet) → `ready` (validated) → `running` ⇄
+ * `paused` → `completed` / `failed` (→ a retry → `running`). `queued`: a run waits for a slot.
+ */
+export const JobState = T.Union([
+  T.Literal('draft'),
+  T.Literal('ready'),
+  T.Literal('queued'),
+  T.Literal('running'),
+  T.Literal('paused'),
+  T.Literal('completed'),
+  T.Literal('failed'),
+  T.Literal('cancelled'),
+]);
+export type JobState = Static<typeof JobState>;
+
+/** What started a run. */
+export const RunTrigger = T.Union([
+  T.Literal('manual'),
+  T.Literal('schedule'),
+  T.Literal('missed'),
+  T.Literal('dependency'),
+  T.Literal('webhook'),
+  T.Literal('file'),
+  T.Literal('retry'),
+  T.Literal('resume'),
+  T.Literal('replay'),
+]);
+export type RunTrigger = Static<typeof RunTrigger>;
+
 export const Job = T.Object({
   id: T.String(),
   name: T.String(),
   description: T.String(),
   config_yaml: T.String(),
+  state: JobState,
+  /** A disabled job is never started by its schedule, triggers or dependencies (manual runs still work). */
+  enabled: T.Boolean(),
   flow_diagram: T.Union([FlowDiagram, T.Null()]),
   created_at: T.String({ description: 'ISO 8601' }),
   updated_at: T.String({ description: 'ISO 8601' }),
@@ -60,6 +100,15 @@ export const Execution = T.Object({
   notes: T.Array(T.String()),
   /** Where each processor's rows went, once the run ended; null before, or without processors. */
   steps: T.Union([T.Array(StepProgress), T.Null()]),
+  trigger: RunTrigger,
+  /** Who asked for the run: a user name, `scheduler`, `retry policy`, … */
+  actor: T.String(),
+  /** 1 for a first run; a retry of it is attempt 2, and so on. */
+  attempt: T.Integer(),
+  /** The execution whose checkpoints this run resumed from (a retry or a resume). */
+  resumed_from: T.Union([T.String(), T.Null()]),
+  /** More about the trigger: the file that appeared, the job this one ran after, the replayed execution. */
+  trigger_detail: T.Union([T.String(), T.Null()]),
 });
 export type Execution = Static<typeof Execution>;
 
@@ -68,6 +117,8 @@ export const JobSummary = T.Object({
   name: T.String(),
   description: T.String(),
   updated_at: T.String(),
+  state: JobState,
+  enabled: T.Boolean(),
   /** The latest execution, if the job ever ran. */
   last_execution: T.Union([Execution, T.Null()]),
 });
@@ -144,6 +195,17 @@ export type StudioEvent =
       execution_id: string;
       status: ExecutionStatus;
       error: string | null;
+    }
+  | {
+      /** The job moved from one lifecycle state to another (see `JobState`). */
+      type: 'job_state';
+      job_id: string;
+      execution_id: string | null;
+      from: JobState;
+      to: JobState;
+      actor: string;
+      reason: string | null;
+      time: string;
     }
   | ({ type: 'job_progress'; job_id: string; execution_id: string } & RunProgress)
   | {

@@ -9,7 +9,18 @@ export interface ComponentConfig {
 
 export interface PipelineConfig {
   version: 1;
-  job?: { name?: string; type?: string; schedule?: string; timezone?: string; description?: string };
+  job?: {
+    name?: string;
+    type?: string;
+    schedule?: string;
+    timezone?: string;
+    description?: string;
+    retry?: { attempts?: number; delay_seconds?: number; max_delay_seconds?: number };
+    missed?: 'skip' | 'run_once';
+    overlap?: 'skip' | 'queue';
+    after?: string[];
+    triggers?: { webhook?: boolean; file?: { path: string; pattern?: string } };
+  };
   input: ComponentConfig;
   pipeline?: {
     /** Lanes the run uses; each lane reads its own split of the source. */

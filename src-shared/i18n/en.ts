@@ -32,6 +32,10 @@ export const en = {
     failed: 'Failed',
     cancelled: 'Cancelled',
     never_run: 'Never run',
+    queued: 'Queued',
+    paused: 'Paused',
+    draft: 'Draft',
+    ready: 'Ready',
   },
   jobs: {
     title: 'Jobs',

@@ -31,6 +31,10 @@ export const zhCN = {
     failed: '失败',
     cancelled: '已取消',
     never_run: '未运行',
+    queued: '排队中',
+    paused: '已暂停',
+    draft: '草稿',
+    ready: '就绪',
   },
   jobs: {
     title: '作业',
