@@ -13,6 +13,11 @@ export interface RunRequest {
   detail?: string;
   /** When the job already has a run: skip this one, or queue it. Defaults to the job's `job.overlap`. */
   overlap?: 'skip' | 'queue';
+  /**
+   * Run this config instead of the job's (a dead-letter replay runs a config derived from the job's);
+   * checked like the job's own.
+   */
+  config_yaml?: string;
 }
 
 export type RunRequestOutcome =

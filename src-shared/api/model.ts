@@ -207,6 +207,12 @@ export type StudioEvent =
       reason: string | null;
       time: string;
     }
+  | {
+      /** A job was created, changed (config, name, switch) or deleted. */
+      type: 'job_changed';
+      job_id: string;
+      change: 'created' | 'updated' | 'deleted';
+    }
   | ({ type: 'job_progress'; job_id: string; execution_id: string } & RunProgress)
   | {
       type: 'log_entry';
