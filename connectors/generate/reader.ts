@@ -38,10 +38,12 @@ export async function* generateLane(
   lane: number,
   lanes: number,
   signal: AbortSignal,
+  /** Rows of the lane already written by an earlier run (a resume). */
+  skip = 0,
 ): AsyncIterable<Batch> {
   const columns = options.columns.map((c) => c.column);
   const { start, end } = laneRange(options.count, lane, lanes);
-  for (let first = start; first < end; first += options.batchSize) {
+  for (let first = start + skip; first < end; first += options.batchSize) {
     if (signal.aborted) return;
     const last = Math.min(end, first + options.batchSize);
     const rows: Row[] = [];

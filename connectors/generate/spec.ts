@@ -67,9 +67,17 @@ export const generateInput = defineInput({
       batchSize: config.batch_size ?? 1000,
       columns: compileColumns(config),
     };
+    let skip: number[] = [];
     return {
       plan: async (requested) => ({ lanes: Math.max(1, Math.min(requested, options.count)) }),
-      read: (lane, lanes, signal) => generateLane(options, lane, lanes, signal),
+      // Rows depend only on the seed and their index: a resumed lane starts after the rows it wrote.
+      resume: async (point) => {
+        skip = point.positions.map((position) =>
+          typeof position?.offset === 'number' ? position.offset : 0,
+        );
+        return { lanes: point.lanes };
+      },
+      read: (lane, lanes, signal) => generateLane(options, lane, lanes, signal, skip[lane] ?? 0),
       estimateTotal: async () => options.count,
     };
   },

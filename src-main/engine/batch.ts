@@ -9,6 +9,21 @@ export type Row = unknown[];
 export type Checkpoint = Record<string, unknown>;
 
 /**
+ * Where a resumed run starts: the lane count of the run it continues (a resumed run reads the same
+ * lanes) and the last position each lane committed. A position with `done: true` finished its lane.
+ */
+export interface ResumePoint {
+  lanes: number;
+  /** By lane; undefined where the lane committed nothing. */
+  positions: (Checkpoint | undefined)[];
+}
+
+/** Whether a lane's position says the lane read and wrote everything it had. */
+export function laneDone(position: Checkpoint | undefined): boolean {
+  return position?.done === true;
+}
+
+/**
  * The unit handed between stages. Inputs reuse one `columns` array for as long as the
  * shape holds, so processors can compile against it once (see `Processor.bind`).
  */

@@ -120,6 +120,29 @@ describe('Channel', () => {
     await expect(next).resolves.toEqual({ value: 'x', done: false });
   });
 
+  it('reports how long a blocked send and a starved receive waited, and nothing for those that did not wait', async () => {
+    const sendWaits: number[] = [];
+    const receiveWaits: number[] = [];
+    const channel = new Channel<number>(1, {
+      onSendWait: (ms) => sendWaits.push(ms),
+      onReceiveWait: (ms) => receiveWaits.push(ms),
+    });
+    await channel.send(1); // buffered: no wait
+    const blocked = channel.send(2);
+    await sleep(30);
+    await channel.receive(); // frees the sender, which waited about 30 ms
+    await blocked;
+    await channel.receive(); // buffered: no wait
+    const starved = channel.receive();
+    await sleep(20);
+    await channel.send(3);
+    await starved;
+    expect(sendWaits).toHaveLength(1);
+    expect(sendWaits[0]).toBeGreaterThanOrEqual(25);
+    expect(receiveWaits).toHaveLength(1);
+    expect(receiveWaits[0]).toBeGreaterThanOrEqual(15);
+  });
+
   it('rejects a capacity below one', () => {
     expect(() => new Channel(0)).toThrow(RangeError);
   });

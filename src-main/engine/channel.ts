@@ -23,6 +23,10 @@ interface PendingSend<T> extends Waiter<void> {
 export interface ChannelOptions {
   /** Aborting it fails the channel with the signal's reason: every waiting send and receive rejects. */
   signal?: AbortSignal;
+  /** Told how long each `send` that found the buffer full waited (the producer was blocked). */
+  onSendWait?(ms: number): void;
+  /** Told how long each `receive` that found the buffer empty waited (the consumer was starved). */
+  onReceiveWait?(ms: number): void;
 }
 
 /**
@@ -38,6 +42,8 @@ export class Channel<T> implements AsyncIterable<T> {
   private closed = false;
   private failure: { error: unknown } | null = null;
   private readonly detachSignal: () => void = () => {};
+  private readonly onSendWait: ((ms: number) => void) | undefined;
+  private readonly onReceiveWait: ((ms: number) => void) | undefined;
 
   constructor(
     /** Items the buffer holds before `send` waits (at least 1). */
@@ -48,6 +54,8 @@ export class Channel<T> implements AsyncIterable<T> {
       throw new RangeError(`channel capacity must be a positive integer, got ${capacity}`);
     }
     const { signal } = options;
+    this.onSendWait = options.onSendWait;
+    this.onReceiveWait = options.onReceiveWait;
     if (signal?.aborted) this.fail(signal.reason);
     else if (signal) {
       const onAbort = () => this.fail(signal.reason);
@@ -83,7 +91,7 @@ export class Channel<T> implements AsyncIterable<T> {
       this.buffer.push(item);
       return Promise.resolve();
     }
-    return this.wait(this.senders, signal, (resolve, reject) => ({ item, resolve, reject }));
+    return this.wait(this.senders, signal, this.onSendWait, (resolve, reject) => ({ item, resolve, reject }));
   }
 
   /**
@@ -104,7 +112,7 @@ export class Channel<T> implements AsyncIterable<T> {
     }
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return this.wait(this.receivers, signal, (resolve, reject) => ({ resolve, reject }));
+    return this.wait(this.receivers, signal, this.onReceiveWait, (resolve, reject) => ({ resolve, reject }));
   }
 
   /** No more items: receivers get what is buffered, then the end; waiting senders reject. */
@@ -137,25 +145,34 @@ export class Channel<T> implements AsyncIterable<T> {
     };
   }
 
-  /** Queues a waiter that leaves the queue and rejects if `signal` aborts first. */
+  /**
+   * Queues a waiter that leaves the queue and rejects if `signal` aborts first; `waited` is told
+   * how long it waited, however it ended (only waits that block read the clock).
+   */
   private wait<V, W extends Waiter<V>>(
     queue: W[],
     signal: AbortSignal | undefined,
+    waited: ((ms: number) => void) | undefined,
     make: (resolve: (value: V) => void, reject: (error: unknown) => void) => W,
   ): Promise<V> {
+    const began = waited ? performance.now() : 0;
+    const report = () => waited?.(performance.now() - began);
     return new Promise<V>((resolve, reject) => {
       const onAbort = () => {
         const index = queue.indexOf(waiter);
         if (index >= 0) queue.splice(index, 1);
+        report();
         reject(signal?.reason);
       };
       const waiter = make(
         (value) => {
           signal?.removeEventListener('abort', onAbort);
+          report();
           resolve(value);
         },
         (error) => {
           signal?.removeEventListener('abort', onAbort);
+          report();
           reject(error);
         },
       );

@@ -1,6 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Introspector } from '../../connectors/shared/sql/introspection';
-import type { Batch, Column, Row } from './batch';
+import type { Batch, Checkpoint, Column, ResumePoint, Row } from './batch';
 
 /**
  * The contract between the engine and every component (connector or processor).
@@ -67,6 +67,18 @@ export interface Input {
    * hands them to `Output.prepareStreams` before any lane starts, and counts rows per stream.
    */
   streams?(): Promise<StreamDescription[]>;
+  /**
+   * For an input that can continue where an earlier run of the same config stopped: plans exactly
+   * `point.lanes` lanes (instead of `plan`), each reading only what comes after its position.
+   * Throws when the positions do not fit (they came from another config); the run then says so.
+   * Absent: a resumed run reads from the start.
+   */
+  resume?(point: ResumePoint): Promise<LanePlan>;
+  /**
+   * The position each planned lane starts from, reported as the lane's first checkpoint, so that a
+   * run that dies before a lane's first batch is written still resumes with the same lanes.
+   */
+  startPositions?(): (Checkpoint | undefined)[];
   /** Streams lane `lane` of `lanes`; must stop promptly when `signal` aborts. */
   read(lane: number, lanes: number, signal: AbortSignal): AsyncIterable<Batch>;
   /** Total rows the run will read, when cheaply known (enables progress and ETA). */

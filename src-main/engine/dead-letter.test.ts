@@ -107,6 +107,7 @@ describe('JsonLinesDeadLetter', () => {
       lane: 1,
       error: 'duplicate key',
       row: { id: '1', at: '1970-01-01T00:00:00.000Z', raw: 'eA==', meta: null, note: 'a' },
+      types: { id: 'bigint', at: 'timestamp', raw: 'bytes', meta: 'json', note: 'string' },
     });
     // A second run appends to a file the config names.
     const again = new JsonLinesDeadLetter(file);

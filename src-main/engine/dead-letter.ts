@@ -1,6 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { formatCount } from '../../src-shared/text/count';
+import type { LogicalType } from '../../src-shared/types/logical';
 import type { Column, Row } from './batch';
 import type { Logger } from './component';
 
@@ -20,6 +21,18 @@ export interface DeadLetterEntry {
   error: string;
   /** The row as `{ column: value }`, JSON-safe (see `jsonSafe`). */
   row: Record<string, unknown>;
+  /**
+   * The logical type of each of the row's columns: JSON keeps a bigint, a decimal or a timestamp
+   * as text, so a replay reads the row back typed (`file` input `columns`) by these.
+   */
+  types: Record<string, LogicalType>;
+}
+
+/** The logical type of each column by name. */
+export function columnTypes(columns: Column[]): Record<string, LogicalType> {
+  const types: Record<string, LogicalType> = {};
+  for (const column of columns) types[column.name] = column.type;
+  return types;
 }
 
 /** Rows of one batch refused at one place. */
@@ -101,9 +114,10 @@ export class JsonLinesDeadLetter implements DeadLetterSink {
     if (rejection.rows.length === 0) return Promise.resolve();
     const time = this.now().toISOString();
     const { place, lane, columns } = rejection;
+    const types = columnTypes(columns);
     const text = rejection.rows
       .map(({ row, error }) => {
-        const entry: DeadLetterEntry = { time, place, lane, error, row: rowObject(columns, row) };
+        const entry: DeadLetterEntry = { time, place, lane, error, row: rowObject(columns, row), types };
         return `${JSON.stringify(entry)}\n`;
       })
       .join('');

@@ -155,9 +155,11 @@ describe('runPipeline', () => {
       },
     });
     expect(result.status).toBe('completed');
-    expect(events).toEqual(
-      [0, 1, 2, 3].flatMap((i) => [`write ${i} started`, `write ${i} done`, `checkpoint 0/${i}`]),
-    );
+    // Then the lane's last position once more, marked done: a resumed run skips the lane.
+    expect(events).toEqual([
+      ...[0, 1, 2, 3].flatMap((i) => [`write ${i} started`, `write ${i} done`, `checkpoint 0/${i}`]),
+      'checkpoint 0/3',
+    ]);
   });
 
   it('drops batches the processors empty, but still commits their checkpoints', async () => {
@@ -172,11 +174,14 @@ describe('runPipeline', () => {
     const { output, calls } = fakeOutput();
     const result = await runPipeline(
       plan(input, output, { processors: [{ path: 'pipeline.processors[0]', processor: evenBatchesOnly }] }),
-      { onCheckpoint: (_lane, checkpoint) => void checkpoints.push(checkpoint.index) },
+      {
+        onCheckpoint: (_lane, checkpoint) =>
+          void checkpoints.push(checkpoint.done ? 'done' : checkpoint.index),
+      },
     );
     expect(result).toMatchObject({ status: 'completed', records_read: 8, records_written: 4 });
     expect(calls.writes).toBe(2);
-    expect(checkpoints).toEqual([0, 1, 2, 3]);
+    expect(checkpoints).toEqual([0, 1, 2, 3, 'done']);
   });
 
   it('binds each processor once per lane and input shape, chaining the columns', async () => {

@@ -1,5 +1,5 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { Batch, Checkpoint, Column } from './batch';
+import { laneDone, type Batch, type Checkpoint, type Column, type ResumePoint } from './batch';
 import { Channel } from './channel';
 import {
   silentLogger,
@@ -21,6 +21,7 @@ import { bindProcessors, LaneChains, type ChainServices, type PlannedProcessor }
 import { DEFAULT_ERROR_LIMIT, RejectTracker, SkippedRows, type ErrorLimit } from './rejects';
 import { atStage, messageOf } from './stage-error';
 import { StatsAccumulator, type RunStats } from './stats';
+import { attributeBottleneck } from './bottleneck';
 
 export { DEFAULT_ON_ERROR, ON_ERROR_MODES, type OnError, type PlannedProcessor } from './processor-chain';
 
@@ -67,10 +68,20 @@ export interface RunOptions {
    * file; the host picks one per run in its data dir. Without either, they are logged as errors.
    */
   deadLetterPath?: string;
+  /**
+   * Continue an earlier run of this config from its checkpoints (a retry or a resume). Inputs that
+   * cannot resume, and chains that hold rows back (an aggregate), read from the start, said in the notes.
+   */
+  resume?: ResumePoint;
+  /**
+   * Aborting it pauses the run: the inputs stop reading, what was read is processed and written,
+   * the last checkpoints are reported, and the result is `paused` (unless every lane had already ended).
+   */
+  pause?: AbortSignal;
 }
 
 export interface RunResult extends RunStats {
-  status: 'completed' | 'failed' | 'cancelled';
+  status: 'completed' | 'failed' | 'cancelled' | 'paused';
   /** What went wrong, located where possible (`pipeline.processors[1]: …`, `output: …`). */
   error: string | null;
   /**
@@ -129,27 +140,49 @@ interface LaneContext {
   rejects: RejectTracker;
   chainServices: ChainServices;
   onCheckpoint?: RunOptions['onCheckpoint'];
+  pause?: AbortSignal;
+  /** Each lane's starting position (from a resume, or the input's start positions). */
+  starts: (Checkpoint | undefined)[];
+  /** Lanes a pause stopped before their input ended. */
+  paused: Set<number>;
 }
 
 /** reader → channel → processors → channel → writer, the three stages running concurrently. */
 function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
-  const raw = new Channel<Batch>(ctx.buffer, { signal: ctx.signal });
-  const processed = new Channel<Delivery>(ctx.buffer, { signal: ctx.signal });
+  // The channels tell the stats how long each side waited on the other (bottleneck attribution).
+  const raw = new Channel<Batch>(ctx.buffer, { signal: ctx.signal, ...ctx.stats.channelWaits('read') });
+  const processed = new Channel<Delivery>(ctx.buffer, {
+    signal: ctx.signal,
+    ...ctx.stats.channelWaits('process'),
+  });
 
   const read = async () => {
     let lastYield = performance.now();
+    // A lane a resumed run finds finished has nothing left to read.
+    if (laneDone(ctx.starts[lane])) {
+      raw.close();
+      return;
+    }
+    const { pause } = ctx;
+    const signal = pause ? AbortSignal.any([ctx.signal, pause]) : ctx.signal;
     try {
-      for await (const batch of ctx.plan.input.read(lane, ctx.lanes, ctx.signal)) {
+      // From the end of one batch's hand-over to the next batch: the reader waiting on the source.
+      let awaitingSource = ctx.stats.mark();
+      for await (const batch of ctx.plan.input.read(lane, ctx.lanes, signal)) {
+        ctx.stats.addWaitSince('read_wait_ms', awaitingSource);
+        if (pause?.aborted) break;
         ctx.stats.addRead(batch.rows.length, batch.bytes ?? 0, batch.table);
         await raw.send(batch);
         if (performance.now() - lastYield > YIELD_EVERY_MS) {
           await nextMacrotask();
           lastYield = performance.now();
         }
+        awaitingSource = ctx.stats.mark();
       }
     } catch (error) {
-      throw atStage('input', error);
+      if (!(pause?.aborted && !ctx.signal.aborted)) throw atStage('input', error);
     }
+    if (pause?.aborted) ctx.paused.add(lane);
     raw.close();
   };
 
@@ -162,7 +195,7 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
     const deliver = async (rows: OutputPart, checkpoint?: Checkpoint, bytes?: number) => {
       const parts =
         branches && rows.rows.length > 0
-          ? await branches.route(rows.columns, rows.table, rows.rows)
+          ? await ctx.stats.timeProcessing(() => branches.route(rows.columns, rows.table, rows.rows))
           : [rows.rows.length > 0 ? rows : null];
       // With nothing to write the position still advances, once earlier batches are written.
       if (!checkpoint && parts.every((p) => p === null)) return;
@@ -174,7 +207,7 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
     let largestBatch = 1;
     for await (const batch of raw) {
       const chain = batch.rows.length > 0 ? chains.chainFor(batch.columns, batch.table) : null;
-      const rows = chain ? await chain.process(batch.rows) : batch.rows;
+      const rows = chain ? await ctx.stats.timeProcessing(() => chain.process(batch.rows)) : batch.rows;
       largestBatch = Math.max(largestBatch, batch.rows.length);
       // The output routes a multi-table input's rows by `table`.
       const out: OutputPart = { columns: chain ? chain.columns : batch.columns, rows: chain ? rows : [] };
@@ -182,7 +215,8 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
       await deliver(out, batch.checkpoint, batch.bytes);
     }
     // The lane's input ended: what processors held back (aggregates) goes out in batches no larger than the input's.
-    for (const { columns, table, rows } of await chains.flush()) {
+    const heldBack = await ctx.stats.timeProcessing(() => chains.flush());
+    for (const { columns, table, rows } of heldBack) {
       for (let start = 0; start < rows.length; start += largestBatch) {
         const out: OutputPart = { columns, rows: rows.slice(start, start + largestBatch) };
         if (table !== undefined) out.table = table;
@@ -190,7 +224,8 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
       }
     }
     // Then what the branches' processors held back, each to its own output.
-    for (const { way, part } of (await branches?.flush()) ?? []) {
+    const branchRows = branches ? await ctx.stats.timeProcessing(() => branches.flush()) : [];
+    for (const { way, part } of branchRows) {
       for (let start = 0; start < part.rows.length; start += largestBatch) {
         const parts: (OutputPart | null)[] = ctx.targets.map(() => null);
         parts[way] = { ...part, rows: part.rows.slice(start, start + largestBatch) };
@@ -228,25 +263,36 @@ function laneTasks(lane: number, ctx: LaneContext): Promise<void>[] {
     }
   };
 
-  const write = async () => {
-    for await (const delivery of processed) {
-      // A batch is acknowledged once every branch wrote its part.
-      await Promise.all(
-        delivery.parts.map((part, i) =>
-          part && part.rows.length > 0 ? writePart(ctx.targets[i], part, delivery) : undefined,
-        ),
-      );
-      if (delivery.checkpoint && ctx.onCheckpoint) {
-        try {
-          await ctx.onCheckpoint(lane, delivery.checkpoint);
-        } catch (error) {
-          throw atStage('checkpoint', error);
-        }
-      }
+  const report = async (position: Checkpoint) => {
+    try {
+      await ctx.onCheckpoint?.(lane, position);
+    } catch (error) {
+      throw atStage('checkpoint', error);
     }
   };
 
-  return [read(), transform(), write()];
+  const write = async () => {
+    let position = ctx.starts[lane];
+    for await (const delivery of processed) {
+      // A batch is acknowledged once every branch wrote its part.
+      await ctx.stats.timedWrite(delivery.parts, () =>
+        Promise.all(
+          delivery.parts.map((part, i) =>
+            part && part.rows.length > 0 ? writePart(ctx.targets[i], part, delivery) : undefined,
+          ),
+        ),
+      );
+      if (delivery.checkpoint) {
+        position = delivery.checkpoint;
+        await report(position);
+      }
+    }
+    // Every row of the lane is written: a resumed run skips it.
+    if (!ctx.signal.aborted && !ctx.paused.has(lane) && !laneDone(position))
+      await report({ ...position, done: true });
+  };
+
+  return [read(), transform(), ctx.stats.timeLane(write())];
 }
 
 /**
@@ -310,17 +356,20 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
 
   let estimating: Promise<void> = Promise.resolve();
   const opened: PlannedProcessor[] = [];
+  const paused = new Set<number>();
   try {
     targets = targetsOf(plan);
     if (!controller.signal.aborted) {
       const requested = lanesRequested(processors, plan.channels, stats, logger);
+      const resume = resumeFrom(plan, processors, options.resume, stats, logger);
       let lanePlan;
       try {
-        lanePlan = await plan.input.plan(requested);
+        lanePlan = resume ? await plan.input.resume!(resume) : await plan.input.plan(requested);
       } catch (error) {
         throw atStage('input', error);
       }
-      const lanes = Math.min(requested, Math.max(1, Math.floor(lanePlan.lanes)));
+      const lanes = resume ? resume.lanes : Math.min(requested, Math.max(1, Math.floor(lanePlan.lanes)));
+      const starts = resume ? resume.positions : (plan.input.startPositions?.() ?? []);
       stats.lanes = lanes;
       if (lanePlan.note) {
         stats.notes.push(lanePlan.note);
@@ -341,7 +390,16 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
         rejects,
         chainServices: { stats, rejects, skipped, lanes },
         onCheckpoint: options.onCheckpoint,
+        starts,
+        paused,
+        ...(options.pause ? { pause: options.pause } : {}),
       };
+      // Every lane's first position is known before a row moves, so a run that dies now still resumes.
+      if (options.onCheckpoint)
+        for (let lane = 0; lane < lanes; lane++) {
+          const start = starts[lane];
+          if (start) await options.onCheckpoint(lane, start);
+        }
       // Cancelled while the input was planning: nothing to start.
       if (!controller.signal.aborted) {
         const tasks = Array.from({ length: lanes }, (_, lane) => laneTasks(lane, ctx)).flat();
@@ -368,9 +426,14 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
     ? 'failed'
     : controller.signal.aborted
       ? 'cancelled'
-      : 'completed';
+      : paused.size > 0
+        ? 'paused'
+        : 'completed';
+  // A paused run ends as cleanly as a completed one: what it wrote stays, to be continued.
   const reason: Error | undefined =
-    status === 'completed' ? undefined : (failure ?? new Error('the run was cancelled'));
+    status === 'completed' || status === 'paused'
+      ? undefined
+      : (failure ?? new Error('the run was cancelled'));
 
   // Every output is closed, each with its own note; the first that fails to close fails a completed run.
   for (const target of targets) {
@@ -414,14 +477,53 @@ export async function runPipeline(plan: PipelinePlan, options: RunOptions = {}):
     logger.error('closing the dead-letter file failed', { error: messageOf(error) });
   }
 
+  attributeBottleneck(stats, {
+    channels: plan.channels,
+    oneLane: processors.some(({ processor }) => processor.oneLaneReason),
+    completed: status === 'completed',
+  });
   const final = stats.final();
   report(final);
-  const error = status === 'completed' ? null : messageOf(failure ?? reason);
+  const error = status === 'completed' || status === 'paused' ? null : messageOf(failure ?? reason);
   const log = { status, records_read: final.records_read, records_written: final.records_written };
   if (status === 'failed') logger.error(`run failed: ${error}`, log);
   else logger.info(`run ${status}`, log);
   const watermark = status === 'completed' ? plan.input.watermark?.() : undefined;
   return { ...final, status, error, ...(watermark !== undefined ? { watermark } : {}) };
+}
+
+/**
+ * The resume point when this run can use it: the input must know how to resume and no processor
+ * may hold rows back (an aggregate's state died with the earlier run). Otherwise the run reads from
+ * the start, and says why.
+ */
+function resumeFrom(
+  plan: PipelinePlan,
+  processors: PlannedProcessor[],
+  resume: ResumePoint | undefined,
+  stats: StatsAccumulator,
+  logger: Logger,
+): ResumePoint | undefined {
+  if (!resume) return undefined;
+  const holding = processors.find(({ processor }) => processor.oneLaneReason);
+  const why = !plan.input.resume
+    ? 'this input cannot continue from a position'
+    : holding
+      ? `${holding.path} holds rows back until the input ends`
+      : resume.lanes < 1 || resume.positions.length > resume.lanes
+        ? 'the checkpoints do not fit this run'
+        : undefined;
+  if (why === undefined) {
+    const done = resume.positions.filter(laneDone).length;
+    const note = `resumed from checkpoints: ${resume.lanes} lane(s)${done > 0 ? `, ${done} already finished` : ''}`;
+    stats.notes.push(note);
+    logger.info(note);
+    return resume;
+  }
+  const note = `read from the start, not from the checkpoints: ${why}`;
+  stats.notes.push(note);
+  logger.warn(note);
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatsAccumulator } from './stats';
+import { LatencyHistogram, StatsAccumulator } from './stats';
 
 function clock(start = 0) {
   let now = start;
@@ -84,5 +84,63 @@ describe('StatsAccumulator', () => {
       'pipeline.processors[2]': counts('transform', [150, 140, 0, 4, 6]),
     });
     expect(new StatsAccumulator().final().processors).toBeUndefined();
+  });
+
+  it('times the stages of the lanes, leaving processor work out of the waits on I/O around it', async () => {
+    const time = clock(1000);
+    const stats = new StatsAccumulator({ now: time.now });
+    expect(stats.final().stages).toBeUndefined();
+    let endLane = () => {};
+    const lane = stats.timeLane(new Promise<void>((resolve) => (endLane = resolve)));
+    // The reader waits 50 ms on the source, 20 of which a processor held the event loop.
+    const waiting = stats.mark();
+    await stats.timeProcessing(async () => time.advance(20));
+    time.advance(30);
+    stats.addWaitSince('read_wait_ms', waiting);
+    // The writer writes two batches of 10 and 30 ms.
+    for (const ms of [10, 30])
+      await stats.timedWrite([{ rows: [1] }], async () => {
+        time.advance(ms);
+      });
+    // A delivery with nothing to write is no batch.
+    await stats.timedWrite([null], async () => time.advance(1));
+    const waits = stats.channelWaits('read');
+    waits.onSendWait(7);
+    waits.onReceiveWait(3);
+    stats.channelWaits('process').onReceiveWait(4);
+    expect(stats.snapshot().stages?.lane_ms).toBe(91);
+    endLane();
+    await lane;
+    time.advance(500); // the lane ended: its time stops
+    expect(stats.final().stages).toEqual({
+      lane_ms: 91,
+      read_wait_ms: 30,
+      read_blocked_ms: 7,
+      process_busy_ms: 20,
+      process_wait_ms: 3,
+      process_blocked_ms: 0,
+      write_busy_ms: 41,
+      write_wait_ms: 4,
+      write_batches: 2,
+      write_p50_ms: 10.21,
+      write_p95_ms: 31.35,
+    });
+  });
+});
+
+describe('LatencyHistogram', () => {
+  it('gives percentiles within 5% of the true ones, from fixed buckets', () => {
+    const histogram = new LatencyHistogram();
+    expect(histogram.percentile(0.5)).toBeNull();
+    for (let ms = 1; ms <= 1000; ms++) histogram.add(ms);
+    histogram.add(0); // a write faster than the clock
+    const p50 = histogram.percentile(0.5) as number;
+    const p95 = histogram.percentile(0.95) as number;
+    expect(p50 / 500).toBeGreaterThanOrEqual(1);
+    expect(p50 / 500).toBeLessThan(1.05);
+    expect(p95 / 950).toBeGreaterThanOrEqual(1);
+    expect(p95 / 950).toBeLessThan(1.05);
+    expect(histogram.percentile(1)).toBeGreaterThanOrEqual(1000);
+    expect(histogram.count).toBe(1001);
   });
 });

@@ -1,5 +1,9 @@
 /** Run statistics: what the progress line, the run history and the metrics show. */
 
+import type { Bottleneck, StageTimes } from '../../src-shared/api/bottleneck-model';
+
+export type { Bottleneck, StageTimes } from '../../src-shared/api/bottleneck-model';
+
 /** Counters of one run (snake_case: they are stored and sent over the API as they are). */
 export interface RunStats {
   records_read: number;
@@ -32,6 +36,69 @@ export interface RunStats {
    * `records_written` summed over them is the run's.
    */
   branches?: Record<string, BranchStats>;
+  /** Where the lanes' time went, stage by stage; absent until the lanes start. */
+  stages?: StageTimes;
+  /** What held the run back, judged from `stages` once the run ended; absent while running. */
+  bottleneck?: Bottleneck;
+}
+
+/** The duration fields of `StageTimes` a stage adds to. */
+export type StageKey = Exclude<
+  keyof StageTimes,
+  'lane_ms' | 'write_batches' | 'write_p50_ms' | 'write_p95_ms'
+>;
+
+/** Smallest latency told apart, and the ratio between neighbouring buckets (5%). */
+const LATENCY_FLOOR_MS = 0.01;
+const LATENCY_STEP = 1.05;
+// 0.01 ms × 1.05^420 is past 8 hours: a batch's write never lands beyond the last bucket.
+const LATENCY_BUCKETS = 420;
+
+/**
+ * Batch latencies in buckets 5% apart, so percentiles are within 5% and cost the same small,
+ * fixed memory however many batches a run writes.
+ */
+export class LatencyHistogram {
+  private readonly counts = new Float64Array(LATENCY_BUCKETS + 1);
+  count = 0;
+
+  add(ms: number): void {
+    const bucket =
+      ms <= LATENCY_FLOOR_MS
+        ? 0
+        : Math.min(LATENCY_BUCKETS, Math.ceil(Math.log(ms / LATENCY_FLOOR_MS) / Math.log(LATENCY_STEP)));
+    this.counts[bucket]++;
+    this.count++;
+  }
+
+  /** The upper bound of the bucket holding the `p` quantile (0 < p ≤ 1); null when empty. */
+  percentile(p: number): number | null {
+    if (this.count === 0) return null;
+    const rank = Math.max(1, Math.ceil(p * this.count));
+    let seen = 0;
+    for (let bucket = 0; bucket <= LATENCY_BUCKETS; bucket++) {
+      seen += this.counts[bucket];
+      if (seen >= rank) return roundMs(LATENCY_FLOOR_MS * LATENCY_STEP ** bucket);
+    }
+    return null;
+  }
+}
+
+/** A part of a delivery to the outputs: what `timedWrite` looks at to count a batch. */
+interface WrittenPart {
+  rows: readonly unknown[];
+}
+
+/** When a wait began, and how much processor work had been done by then (see `StatsAccumulator.mark`). */
+export interface StageMark {
+  at: number;
+  processed: number;
+}
+
+/** The callbacks a `Channel` reports its waits to (see `StatsAccumulator.channelWaits`). */
+export interface ChannelWaits {
+  onSendWait(ms: number): void;
+  onReceiveWait(ms: number): void;
 }
 
 /** The counters of one branch of a `conditional` (summed over lanes). */
@@ -103,6 +170,26 @@ export class StatsAccumulator {
   private readonly streams = new Map<string, StreamStats>();
   private readonly processors = new Map<string, Omit<ProcessorStats, 'records_dropped'>>();
   private readonly branches = new Map<string, BranchStats>();
+  private readonly stageMs: Record<StageKey, number> = {
+    read_wait_ms: 0,
+    read_blocked_ms: 0,
+    process_busy_ms: 0,
+    process_wait_ms: 0,
+    process_blocked_ms: 0,
+    write_busy_ms: 0,
+    write_wait_ms: 0,
+  };
+  private readonly writeLatency = new LatencyHistogram();
+  /** Lane time of lanes that ended, and the running lanes' count and summed start times. */
+  private laneMsEnded = 0;
+  private lanesRunning = 0;
+  private laneStartsSum = 0;
+  /** Processor work going on now (`timeProcessing`): how many, and their summed start times. */
+  private processingOpen = 0;
+  private processingStartsSum = 0;
+  private lanesTimed = false;
+  /** Set by `attributeBottleneck` once the run ended. */
+  bottleneck: Bottleneck | undefined;
 
   constructor(options: StatsAccumulatorOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -186,6 +273,107 @@ export class StatsAccumulator {
     this.branch(path).records_failed += rows;
   }
 
+  /** Runs processors' `work` on a batch, counting its duration as theirs: one clock read on each side. */
+  async timeProcessing<T>(work: () => Promise<T> | T): Promise<T> {
+    const began = this.now();
+    this.processingOpen++;
+    this.processingStartsSum += began;
+    try {
+      return await work();
+    } finally {
+      this.processingOpen--;
+      this.processingStartsSum -= began;
+      this.stageMs.process_busy_ms += this.now() - began;
+    }
+  }
+
+  /** Processor work done by `at`, including work still going on. */
+  private processedBy(at: number): number {
+    return this.stageMs.process_busy_ms + this.processingOpen * at - this.processingStartsSum;
+  }
+
+  /** The start of a wait on I/O, to be ended by `addWaitSince`. */
+  mark(): StageMark {
+    const at = this.now();
+    return { at, processed: this.processedBy(at) };
+  }
+
+  /**
+   * Adds the time since `mark` to `key`, less the processors' work in between. One event loop runs
+   * every stage: while a processor works nothing else runs, so an awaited read or write is not
+   * resumed then, and I/O that overlaps processing does not slow the run.
+   */
+  addWaitSince(key: StageKey, mark: StageMark): void {
+    const at = this.now();
+    const ms = at - mark.at - (this.processedBy(at) - mark.processed);
+    if (ms > 0) this.stageMs[key] += ms;
+  }
+
+  /**
+   * Runs the writes of one delivery, counting their duration as the writer's busy time (less the
+   * processors' work meanwhile, see `addWaitSince`) and, when any part has rows, as one batch's
+   * write latency (as the writer saw it, whole).
+   */
+  async timedWrite<T>(parts: readonly (WrittenPart | null)[], write: () => Promise<T>): Promise<T> {
+    const began = this.mark();
+    try {
+      return await write();
+    } finally {
+      if (parts.some((part) => part !== null && part.rows.length > 0))
+        this.writeLatency.add(this.now() - began.at);
+      this.addWaitSince('write_busy_ms', began);
+    }
+  }
+
+  /** Counts a lane's time from now until `lane` (its last stage) settles. */
+  timeLane<T>(lane: Promise<T>): Promise<T> {
+    const began = this.now();
+    this.lanesTimed = true;
+    this.lanesRunning++;
+    this.laneStartsSum += began;
+    const end = () => {
+      this.lanesRunning--;
+      this.laneStartsSum -= began;
+      this.laneMsEnded += this.now() - began;
+    };
+    lane.then(end, end);
+    return lane;
+  }
+
+  /**
+   * The wait callbacks of the channel between two stages: a full channel blocks the stage before
+   * it (`read` or `process`), an empty one leaves the stage after it waiting.
+   */
+  channelWaits(from: 'read' | 'process'): ChannelWaits {
+    const blocked: StageKey = from === 'read' ? 'read_blocked_ms' : 'process_blocked_ms';
+    const waiting: StageKey = from === 'read' ? 'process_wait_ms' : 'write_wait_ms';
+    return {
+      onSendWait: (ms) => (this.stageMs[blocked] += ms),
+      onReceiveWait: (ms) => (this.stageMs[waiting] += ms),
+    };
+  }
+
+  /** Where the lanes' time went so far; undefined before any lane started. */
+  stageTimes(): StageTimes | undefined {
+    if (!this.lanesTimed) return undefined;
+    const running = this.lanesRunning * this.now() - this.laneStartsSum;
+    const times: StageTimes = {
+      lane_ms: roundMs(this.laneMsEnded + running),
+      read_wait_ms: 0,
+      read_blocked_ms: 0,
+      process_busy_ms: 0,
+      process_wait_ms: 0,
+      process_blocked_ms: 0,
+      write_busy_ms: 0,
+      write_wait_ms: 0,
+      write_batches: this.writeLatency.count,
+      write_p50_ms: this.writeLatency.percentile(0.5),
+      write_p95_ms: this.writeLatency.percentile(0.95),
+    };
+    for (const key of Object.keys(this.stageMs) as StageKey[]) times[key] = roundMs(this.stageMs[key]);
+    return times;
+  }
+
   /** Statistics now, with the rate over the last `windowMs` (the whole run while it is shorter). */
   snapshot(): RunStats {
     const at = this.now();
@@ -203,6 +391,7 @@ export class StatsAccumulator {
   }
 
   private stats(at: number, rowsPerSecond: number): RunStats {
+    const stages = this.stageTimes();
     return {
       records_read: this.recordsRead,
       records_written: this.recordsWritten,
@@ -226,6 +415,8 @@ export class StatsAccumulator {
       ...(this.branches.size > 0
         ? { branches: Object.fromEntries([...this.branches].map(([path, counts]) => [path, { ...counts }])) }
         : {}),
+      ...(stages ? { stages } : {}),
+      ...(this.bottleneck ? { bottleneck: this.bottleneck } : {}),
     };
   }
 
@@ -265,4 +456,9 @@ function withDropped(counts: Omit<ProcessorStats, 'records_dropped'>): Processor
 
 function rate(rows: number, ms: number): number {
   return ms > 0 ? (rows * 1000) / ms : 0;
+}
+
+/** Milliseconds to two decimals: finer than the clock is worth, and short on the wire. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }

@@ -3,7 +3,7 @@ import { andConditions, rangeCondition, type KeyRange } from '../../connectors/s
 import { buildPlan, type LoadedConfig, type SpecLookup } from '../config';
 import { defaultRegistry } from '../default-registry';
 import { silentLogger, type Logger } from '../engine/component';
-import { runPipeline } from '../engine/runtime';
+import { runPipeline, type RunResult } from '../engine/runtime';
 import { NotVerifiable } from './shape';
 import {
   buildReport,
@@ -39,7 +39,7 @@ export interface RepairOptions extends VerifyOptions {
 export interface RangeRepair {
   index: number;
   interval: string;
-  status: 'completed' | 'failed' | 'cancelled';
+  status: RunResult['status'];
   /** Rows the repair run wrote. */
   rowsCopied: number;
   error?: string;

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Batch } from '../../../src-main/engine/batch';
+import { laneDone, type Batch, type Checkpoint, type ResumePoint } from '../../../src-main/engine/batch';
 import type { Input, LanePlan } from '../../../src-main/engine/component';
 import { andConditions, describeRange, rangeCondition, type KeyRange, type KeyRangePlan } from './key-ranges';
 import type { SqlSingleQuery } from './config';
@@ -79,6 +79,14 @@ export interface SqlInputConfig {
  */
 export class SqlInput implements Input {
   private ranges: KeyRange[] = [{ index: 0 }];
+  /** Per lane, the last split key a resumed run's earlier run wrote; the lane reads past it. */
+  private resumeKeys: (bigint | undefined)[] = [];
+  /**
+   * Set when the rows can be read in split-key order (a table with `query.split_key`): each lane then
+   * reads its range in key order, its checkpoints carry the last key written, and a resumed run
+   * reads only past it.
+   */
+  readonly resume?: (point: ResumePoint) => Promise<LanePlan>;
   /** The WHERE every lane applies: the filter, and once planned, the watermark bounds. */
   private conditions: string | undefined;
   /** The incremental upper bound fixed when the run started; undefined: no incremental or no new rows. */
@@ -92,10 +100,86 @@ export class SqlInput implements Input {
     private readonly previousWatermark?: string,
   ) {
     this.conditions = 'table' in config.query ? config.query.filter : undefined;
+    if (this.splitKey() !== undefined) this.resume = (point) => this.resumeLanes(point);
   }
 
   async plan(requested: number): Promise<LanePlan> {
     const notes: string[] = [];
+    await this.planConditions(notes);
+    this.ranges = [{ index: 0 }];
+    this.resumeKeys = [];
+    const { query } = this.config;
+    const splitKey = this.splitKey();
+    if (requested > 1) {
+      if (!splitKey) notes.push('query.split_key is not set: reading in one lane');
+      else if (!this.source.planKeyRanges) notes.push(this.source.oneLaneReason ?? 'reading in one lane');
+      else if ('table' in query) {
+        const plan = await this.source.planKeyRanges({
+          table: query.table,
+          key: splitKey,
+          filter: this.conditions,
+          parts: requested,
+        });
+        if (plan.ranges === null) notes.push(`${plan.reason}: reading in one lane`);
+        else {
+          this.ranges = plan.ranges;
+          if (plan.ranges.length > 1) {
+            notes.push(
+              `split_key ${splitKey}: ${plan.ranges.length} lanes by ${plan.method === 'quantile' ? 'sampled quantiles (the keys are uneven)' : 'equal key spans'}: ${plan.ranges.map(describeRange).join(' ')}`,
+            );
+            await this.shareSnapshotIfSplit(notes);
+          }
+        }
+      }
+    }
+    return { lanes: this.ranges.length, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+  }
+
+  /** The earlier run's lanes and ranges, each lane reading past the last key it wrote. */
+  private async resumeLanes(point: ResumePoint): Promise<LanePlan> {
+    const notes: string[] = [];
+    await this.planConditions(notes);
+    this.ranges = [];
+    this.resumeKeys = [];
+    for (let lane = 0; lane < point.lanes; lane++) {
+      const position = point.positions[lane];
+      const range = position === undefined ? undefined : rangeOf(position.range, lane);
+      if (!range)
+        throw new Error(
+          `the checkpoint of lane ${lane} names no key range: it was not written by a split_key read`,
+        );
+      this.ranges.push(range);
+      this.resumeKeys.push(laneDone(position) ? undefined : keyOf(position?.key));
+    }
+    notes.push(
+      `${this.ranges.length} lane(s) continue past their last written ${this.splitKey()}: ${this.ranges
+        .map((range, lane) => {
+          const key = this.resumeKeys[lane];
+          return key === undefined ? describeRange(range) : `${describeRange(range)} > ${key.toString()}`;
+        })
+        .join(' ')}`,
+    );
+    if (this.ranges.length > 1) await this.shareSnapshotIfSplit(notes);
+    return { lanes: this.ranges.length, note: notes.join('; ') };
+  }
+
+  startPositions(): (Checkpoint | undefined)[] {
+    if (this.splitKey() === undefined) return [];
+    return this.ranges.map((range, lane) => positionOf(range, this.resumeKeys[lane] ?? null, 0));
+  }
+
+  private splitKey(): string | undefined {
+    const { query } = this.config;
+    return 'table' in query ? query.split_key : undefined;
+  }
+
+  private async shareSnapshotIfSplit(notes: string[]): Promise<void> {
+    if (this.source.shareSnapshot) this.snapshot = await this.source.shareSnapshot();
+    else if (this.source.separateSnapshotsNote) notes.push(this.source.separateSnapshotsNote);
+  }
+
+  /** The filter and the incremental bounds every lane applies. */
+  private async planConditions(notes: string[]): Promise<void> {
     const { query, incremental } = this.config;
     const filter = 'table' in query ? query.filter : undefined;
     let watermarkCondition: string | undefined;
@@ -126,44 +210,50 @@ export class SqlInput implements Input {
       }
     }
     this.conditions = andConditions(filter, watermarkCondition);
-    this.ranges = [{ index: 0 }];
-
-    const splitKey = 'table' in query ? query.split_key : undefined;
-    if (requested > 1) {
-      if (!splitKey) notes.push('query.split_key is not set: reading in one lane');
-      else if (!this.source.planKeyRanges) notes.push(this.source.oneLaneReason ?? 'reading in one lane');
-      else if ('table' in query) {
-        const plan = await this.source.planKeyRanges({
-          table: query.table,
-          key: splitKey,
-          filter: this.conditions,
-          parts: requested,
-        });
-        if (plan.ranges === null) notes.push(`${plan.reason}: reading in one lane`);
-        else {
-          this.ranges = plan.ranges;
-          if (plan.ranges.length > 1) {
-            notes.push(
-              `split_key ${splitKey}: ${plan.ranges.length} lanes by ${plan.method === 'quantile' ? 'sampled quantiles (the keys are uneven)' : 'equal key spans'}: ${plan.ranges.map(describeRange).join(' ')}`,
-            );
-            if (this.source.shareSnapshot) this.snapshot = await this.source.shareSnapshot();
-            else if (this.source.separateSnapshotsNote) notes.push(this.source.separateSnapshotsNote);
-          }
-        }
-      }
-    }
-    return { lanes: this.ranges.length, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
   }
 
   async *read(lane: number, lanes: number, signal: AbortSignal): AsyncGenerator<Batch> {
     const range = this.ranges.length === lanes ? this.ranges[lane] : { index: 0 };
-    const splitKey = 'table' in this.config.query ? this.config.query.split_key : undefined;
+    const splitKey = this.splitKey();
+    const quotedKey = splitKey === undefined ? undefined : this.source.quoteIdent(splitKey);
+    const after = this.resumeKeys[lane];
     const where = andConditions(
       this.conditions,
-      splitKey && lanes > 1 ? rangeCondition(range, this.source.quoteIdent(splitKey)) : undefined,
+      quotedKey && lanes > 1 ? rangeCondition(range, quotedKey) : undefined,
+      // NULL keys sort apart from the others (first in MySQL): a resumed last lane reads them again.
+      quotedKey && after !== undefined
+        ? `${quotedKey} > ${after.toString()}${range.to === undefined ? ` OR ${quotedKey} IS NULL` : ''}`
+        : undefined,
     );
     try {
-      yield* this.source.read(this.select(where), signal, this.snapshot?.id);
+      if (!splitKey || !quotedKey) {
+        yield* this.source.read(this.select(where), signal, this.snapshot?.id);
+        return;
+      }
+      // In key order, so a checkpoint's last key says every row below it in the lane was read.
+      const batches = this.source.read(
+        `${this.select(where)} ORDER BY ${quotedKey}`,
+        signal,
+        this.snapshot?.id,
+      );
+      let keyIndex: number | undefined;
+      let lastKey = after ?? null;
+      let rows = 0;
+      for await (const batch of batches) {
+        keyIndex ??= batch.columns.findIndex((c) => c.name.toLowerCase() === splitKey.toLowerCase());
+        rows += batch.rows.length;
+        if (keyIndex >= 0) {
+          for (let i = batch.rows.length - 1; i >= 0; i--) {
+            const key = keyOf(batch.rows[i][keyIndex]);
+            if (key !== undefined) {
+              lastKey = key;
+              break;
+            }
+          }
+        }
+        // Without the key among the columns read, the position can only say how many rows were read.
+        yield { ...batch, checkpoint: keyIndex >= 0 ? positionOf(range, lastKey, rows) : { rows } };
+      }
     } finally {
       // Every lane has begun its transaction in the snapshot once it read: the exporter may go.
       if (++this.started === lanes) await this.releaseSnapshot();
@@ -211,6 +301,45 @@ export class SqlInput implements Input {
     }
     return where ? `SELECT * FROM ${this.from(where)}` : query.sql;
   }
+}
+
+/** A lane's position as checkpoints carry it (JSON: key bounds as decimal text). */
+function positionOf(range: KeyRange, key: bigint | null, rows: number): Checkpoint {
+  return {
+    range: {
+      index: range.index,
+      ...(range.from !== undefined ? { from: range.from.toString() } : {}),
+      ...(range.to !== undefined ? { to: range.to.toString() } : {}),
+    },
+    key: key === null ? null : key.toString(),
+    rows,
+  };
+}
+
+/** The key range a checkpoint names, or undefined when it names none. */
+function rangeOf(value: unknown, lane: number): KeyRange | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { from, to } = value as { from?: unknown; to?: unknown };
+  const range: KeyRange = { index: lane };
+  if (from !== undefined) {
+    const key = keyOf(from);
+    if (key === undefined) return undefined;
+    range.from = key;
+  }
+  if (to !== undefined) {
+    const key = keyOf(to);
+    if (key === undefined) return undefined;
+    range.to = key;
+  }
+  return range;
+}
+
+/** An integer split key from a row value or a checkpoint (number, bigint or decimal text). */
+function keyOf(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return undefined;
 }
 
 /** A watermark as a SQL string literal, refused when it is not plain date/number text. */

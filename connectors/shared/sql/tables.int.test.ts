@@ -245,7 +245,8 @@ describe('whole-database moves', () => {
       'query.tables: 5 tables, 3 read at a time, largest first; ' +
         'each table is read in a snapshot of its own, taken as its read starts (MySQL cannot share one between connections)',
     );
-    expect(result.notes.at(-1)).toMatch(
+    // The last note before the bottleneck verdict.
+    expect(result.notes.filter((note) => !/-bound|balanced|too short/i.test(note)).at(-1)).toMatch(
       /^created 5 tables before loading; after loading built 5 indexes, 4 foreign keys and 2 sequence resets in [\d.]+ s$/,
     );
 
