@@ -46,6 +46,7 @@ describe('the studio in Chromium against fustgo serve', () => {
     expect(latest.written).toBeGreaterThan(0);
     // The filter drops empty and void orders, so fewer rows are written than the 10,000 generated.
     expect(latest.written).toBeLessThan(10_000);
+    await studio.showTab('progress');
     expect(Number((await studio.text('progress-written')).replace(/[^\d]/g, ''))).toBe(latest.written);
     // Where each processor's rows went: the filter dropped exactly what was not written.
     const filterStep = page.locator('[data-testid="run-step"][data-path="pipeline.processors[0]"]');

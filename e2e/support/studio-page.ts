@@ -56,6 +56,11 @@ export class StudioPage {
     );
   }
 
+  /** Shows one of the job page's lower tabs (progress, history, lifecycle, …). */
+  async showTab(name: string): Promise<void> {
+    await this.page.getByTestId(`job-tab-${name}`).click();
+  }
+
   async run(): Promise<void> {
     await this.page.getByTestId('job-run').click();
   }
@@ -73,6 +78,7 @@ export class StudioPage {
 
   /** The newest run in the history, once it has `status`: its status and written count. */
   async latestExecution(status: string): Promise<{ status: string; written: number }> {
+    await this.showTab('history');
     const row = this.page.getByTestId('execution-row').first();
     await row
       .locator(`[data-testid="execution-status"][data-status="${status}"]`)

@@ -30,6 +30,12 @@ export function createUtilityLauncher(options: { workerPath: string }): RunLaunc
         cancel() {
           child.postMessage({ type: 'cancel' });
         },
+        pause() {
+          child.postMessage({ type: 'pause' });
+        },
+        get pid() {
+          return child.pid;
+        },
         kill() {
           child.kill();
         },

@@ -84,7 +84,7 @@ describe('job service', () => {
       (e) =>
         e.type === 'job_status' &&
         e.execution_id === executionId &&
-        !['pending', 'running'].includes(e.status),
+        !['queued', 'pending', 'running'].includes(e.status),
     );
 
   beforeEach(async () => {
@@ -108,7 +108,7 @@ describe('job service', () => {
     const statuses = events
       .filter((e) => e.type === 'job_status' && e.execution_id === started.id)
       .map((e) => (e.type === 'job_status' ? e.status : ''));
-    expect(statuses).toEqual(['pending', 'running', 'completed']);
+    expect(statuses).toEqual(['queued', 'pending', 'running', 'completed']);
     const progress = events.filter((e) => e.type === 'job_progress');
     expect(progress.at(-1)).toMatchObject({
       execution_id: started.id,

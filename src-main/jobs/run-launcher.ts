@@ -10,6 +10,10 @@ export interface RunHandle {
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   /** Asks the run to stop; it sends a `cancelled` result and exits. */
   cancel(): void;
+  /** Asks the run to pause: it writes what it read, commits its checkpoints, sends a `paused` result and exits. */
+  pause(): void;
+  /** The run process's id, once it exists (tests kill it to prove recovery). */
+  readonly pid: number | undefined;
   /** Ends the process at once (after a cancel that was not honoured). */
   kill(): void;
 }
@@ -71,6 +75,12 @@ export function createForkLauncher(options: ForkLauncherOptions): RunLauncher {
         onExit: (listener) => void exitListeners.push(listener),
         cancel() {
           if (child.connected) child.send({ type: 'cancel' });
+        },
+        pause() {
+          if (child.connected) child.send({ type: 'pause' });
+        },
+        get pid() {
+          return child.pid;
         },
         kill() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

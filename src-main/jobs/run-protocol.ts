@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../engine/batch';
+import type { Checkpoint, ResumePoint } from '../engine/batch';
 import type { RunResult } from '../engine/runtime';
 import type { RunStats } from '../engine/stats';
 import type { LogLevel } from '../../src-shared/api/model';
@@ -36,6 +36,8 @@ export interface StartMessage {
    * can open them). Never logged: the message travels over the process's private IPC channel.
    */
   connections?: Record<string, ResolvedConnection>;
+  /** Continue an earlier run of this config from its checkpoints (a retry or a resume). */
+  resume?: ResumePoint;
 }
 
 /** host → run: stop reading, flush what was read, report a cancelled result. */
@@ -43,7 +45,12 @@ export interface CancelMessage {
   type: 'cancel';
 }
 
-export type HostMessage = StartMessage | CancelMessage;
+/** host → run: stop reading, write what was read, commit the checkpoints, report a paused result. */
+export interface PauseMessage {
+  type: 'pause';
+}
+
+export type HostMessage = StartMessage | CancelMessage | PauseMessage;
 
 export interface ProgressMessage {
   type: 'progress';
@@ -94,7 +101,7 @@ export function isRunMessage(value: unknown): value is RunMessage {
 /** Narrows what arrived in the run process to a host message. */
 export function isHostMessage(value: unknown): value is HostMessage {
   if (!isObject(value)) return false;
-  if (value.type === 'cancel') return true;
+  if (value.type === 'cancel' || value.type === 'pause') return true;
   return (
     value.type === 'start' &&
     typeof value.execution_id === 'string' &&

@@ -1,6 +1,8 @@
 import type { Logger as PinoLogger } from 'pino';
 import type { RunStats } from '../engine/stats';
 import type { RunResult } from '../engine/runtime';
+import type { Checkpoint } from '../engine/batch';
+import type { CheckpointRepo } from '../store/checkpoint-repo';
 import type { ExecutionChanges, ExecutionRepo } from '../store/execution-repo';
 import type { ExecutionStatus, StepProgress, StudioEvent } from '../../src-shared/api/model';
 import type { RunHandle } from './run-launcher';
@@ -12,7 +14,11 @@ export interface TrackedRun {
   jobId: string;
   handle: RunHandle;
   executions: ExecutionRepo;
+  /** Where each lane's committed position is kept for a retry or resume. */
+  checkpoints: CheckpointRepo;
   emit(event: StudioEvent): void;
+  /** Called once the execution's final state is stored, before `done` resolves. */
+  onEnded?(status: ExecutionStatus, error: string | null, stats: RunStats | null): Promise<void>;
   logger: PinoLogger;
   /** Counts and checkpoints are written at most this often while running (and always at the end). */
   persistIntervalMs: number;
@@ -22,6 +28,10 @@ export interface TrackedRun {
 export interface RunWatch {
   /** Asks the run to stop; kills it when it has not ended after `graceMs`. */
   stop(graceMs: number): void;
+  /** Asks the run to pause at a checkpoint; it ends `paused`. */
+  pause(): void;
+  /** The run process's id, when it has one. */
+  readonly pid: number | undefined;
   /** Resolves once the execution's final state is stored and announced. */
   done: Promise<void>;
 }
@@ -53,6 +63,8 @@ export function trackRun(run: TrackedRun): RunWatch {
   const { executionId, jobId, handle, executions, logger } = run;
   const log = logger.child({ job_id: jobId, execution_id: executionId });
   const checkpoints: Record<string, unknown> = {};
+  /** Lanes whose newest position is not stored yet. */
+  const unsaved = new Map<number, Checkpoint>();
   let latest: RunStats | null = null;
   let result: RunResult | null = null;
   let lastPersist = 0;
@@ -62,8 +74,13 @@ export function trackRun(run: TrackedRun): RunWatch {
   // Store writes happen in order, so a late throttled write never overwrites the final state.
   let writes: Promise<void> = Promise.resolve();
   const write = (changes: ExecutionChanges) => {
+    const positions = new Map(unsaved);
+    unsaved.clear();
     writes = writes
-      .then(() => executions.update(executionId, changes))
+      .then(async () => {
+        await run.checkpoints.save(executionId, positions, isoNow());
+        await executions.update(executionId, changes);
+      })
       .catch((error: unknown) => log.error({ err: error }, 'could not store the execution state'));
     return writes;
   };
@@ -81,6 +98,7 @@ export function trackRun(run: TrackedRun): RunWatch {
       total: stats.total,
       elapsed_ms: stats.elapsed_ms,
       ...(stats.processors ? { steps: stepsOf(stats) } : {}),
+      ...(stats.stages ? { stages: stats.stages } : {}),
     });
 
   const persistSoon = () => {
@@ -99,6 +117,7 @@ export function trackRun(run: TrackedRun): RunWatch {
         break;
       case 'checkpoint':
         checkpoints[String(message.lane)] = message.checkpoint;
+        unsaved.set(message.lane, message.checkpoint);
         persistSoon();
         break;
       case 'log':
@@ -133,7 +152,7 @@ export function trackRun(run: TrackedRun): RunWatch {
         status = result.status;
         // Where the data went (a kept target file, rows already committed) belongs with the error.
         error =
-          result.status === 'completed'
+          result.status === 'completed' || result.status === 'paused'
             ? result.error
             : [result.error, ...result.notes].filter((line) => line).join('\n') || null;
       } else if (killedAfterGrace) {
@@ -153,11 +172,15 @@ export function trackRun(run: TrackedRun): RunWatch {
         ...(final ? counts(final) : {}),
         ...(result ? { notes: result.notes } : {}),
         ...(final?.processors ? { steps: stepsOf(final) } : {}),
+        ...(result?.bottleneck ? { bottleneck: result.bottleneck } : {}),
         checkpoint: Object.keys(checkpoints).length > 0 ? { ...checkpoints } : null,
-      }).then(() => {
-        run.emit({ type: 'job_status', job_id: jobId, execution_id: executionId, status, error });
-        resolve();
-      });
+      })
+        .then(() => {
+          run.emit({ type: 'job_status', job_id: jobId, execution_id: executionId, status, error });
+          return run.onEnded?.(status, error, final);
+        })
+        .catch((failure: unknown) => log.error({ err: failure }, 'handling the end of the run failed'))
+        .finally(resolve);
     });
   });
 
@@ -170,6 +193,12 @@ export function trackRun(run: TrackedRun): RunWatch {
         killedAfterGrace = true;
         handle.kill();
       }, graceMs);
+    },
+    pause() {
+      if (!stopRequested) handle.pause();
+    },
+    get pid() {
+      return handle.pid;
     },
     done,
   };

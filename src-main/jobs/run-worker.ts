@@ -8,6 +8,7 @@ import type { LogLevel } from '../../src-shared/api/model';
 import { isHostMessage, type RunMessage, type StartMessage } from './run-protocol';
 import { openRunWatermark, type RunWatermark } from './run-watermark';
 import { jobNameOf } from '../config/validate';
+import { adjustForResume, resumeBlocker } from './resume-config';
 
 /*
  * The process one execution runs in: an Electron utility process on the desktop, a
@@ -88,7 +89,12 @@ function deadLetterPathOf(start: StartMessage): string {
 }
 
 /** Loads, validates, plans and runs the config of `start`; never throws. */
-async function execute(start: StartMessage, channel: Channel, signal: AbortSignal): Promise<RunResult> {
+async function execute(
+  start: StartMessage,
+  channel: Channel,
+  signal: AbortSignal,
+  pause: AbortSignal,
+): Promise<RunResult> {
   const logger = runLogger(channel);
   let watermark: RunWatermark | undefined;
   try {
@@ -97,6 +103,13 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
       connections: fixedConnections(start.connections ?? {}),
     });
     if (!loaded.ok) return failedResult(loaded.problems.map(formatProblem).join('\n'));
+    const blocker = start.resume && resumeBlocker(loaded.loaded.config);
+    const resume = blocker ? undefined : start.resume;
+    const resumeNotes = blocker
+      ? [`read from the start, not from the checkpoints: ${blocker}`]
+      : resume
+        ? adjustForResume(loaded.loaded.config)
+        : [];
     watermark = await openRunWatermark(loaded.loaded, jobNameOf(loaded.loaded), start.data_dir, false);
     const result = await runLoadedConfig(loaded.loaded, defaultRegistry({ ...process.env, ...start.env }), {
       signal,
@@ -105,8 +118,11 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
       onProgress: (stats) => channel.send({ type: 'progress', stats }),
       onCheckpoint: (lane, checkpoint) => channel.send({ type: 'checkpoint', lane, checkpoint }),
       deadLetterPath: deadLetterPathOf(start),
+      pause,
+      ...(resume ? { resume } : {}),
       ...(watermark?.previous !== undefined ? { watermark: watermark.previous } : {}),
     });
+    result.notes.unshift(...resumeNotes);
     if (watermark?.note) result.notes.unshift(watermark.note);
     if (watermark && result.watermark !== undefined) {
       const note = await watermark.save(result.watermark);
@@ -125,6 +141,7 @@ async function execute(start: StartMessage, channel: Channel, signal: AbortSigna
 function main(): void {
   const channel = hostChannel();
   const controller = new AbortController();
+  const pause = new AbortController();
   let started = false;
   channel.onMessage((message) => {
     if (!isHostMessage(message)) return;
@@ -132,9 +149,13 @@ function main(): void {
       controller.abort();
       return;
     }
+    if (message.type === 'pause') {
+      pause.abort();
+      return;
+    }
     if (started) return;
     started = true;
-    void execute(message, channel, controller.signal).then((result) =>
+    void execute(message, channel, controller.signal, pause.signal).then((result) =>
       channel.finish({ type: 'result', result }),
     );
   });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Execution, ExecutionStatus, RunTrigger, StepProgress } from '../../src-shared/api/model';
+import type { Bottleneck } from '../../src-shared/api/bottleneck-model';
 import type { Database, ExecutionRow } from './database';
 
 /** Run counters as the store keeps them. */
@@ -22,6 +23,8 @@ export interface ExecutionChanges extends Partial<ExecutionCounts> {
   notes?: string[];
   /** Where each processor's rows went; stored as JSON. */
   steps?: StepProgress[] | null;
+  /** What held the run back; stored as JSON. */
+  bottleneck?: Bottleneck | null;
 }
 
 /** A new execution; the trigger defaults to `manual` by `user`, attempt 1. */
@@ -34,6 +37,8 @@ export interface NewExecution {
   attempt?: number;
   resumed_from?: string | null;
   trigger_detail?: string | null;
+  not_before?: string | null;
+  config_yaml?: string | null;
 }
 
 /** Executions: one row per run of a job. */
@@ -48,8 +53,12 @@ export interface ExecutionRepo {
   /** The job's execution that is pending or running, if any. */
   active(jobId: string): Promise<Execution | undefined>;
   update(id: string, changes: ExecutionChanges): Promise<void>;
-  /** Marks every pending or running execution failed with `error`; returns how many there were. */
-  failUnfinished(error: string, now: string): Promise<number>;
+  /** Marks every pending or running execution failed with `error`; returns them as they are now. */
+  failUnfinished(error: string, now: string): Promise<Execution[]>;
+  /** Every queued execution, oldest first. */
+  queued(): Promise<Execution[]>;
+  /** The config a run was queued with instead of its job's, if any. */
+  configOverride(id: string): Promise<string | undefined>;
 }
 
 const UNFINISHED: ExecutionStatus[] = ['pending', 'running'];
@@ -76,6 +85,8 @@ function toExecution(row: ExecutionRow): Execution {
     attempt: Number(row.attempt),
     resumed_from: row.resumed_from,
     trigger_detail: row.trigger_detail,
+    run_after: row.not_before,
+    bottleneck: row.bottleneck === null ? null : (JSON.parse(row.bottleneck) as Bottleneck),
   };
 }
 
@@ -95,6 +106,8 @@ export function createExecutionRepo(db: Kysely<Database>): ExecutionRepo {
           attempt: execution.attempt ?? 1,
           resumed_from: execution.resumed_from ?? null,
           trigger_detail: execution.trigger_detail ?? null,
+          not_before: execution.not_before ?? null,
+          config_yaml: execution.config_yaml ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -145,7 +158,7 @@ export function createExecutionRepo(db: Kysely<Database>): ExecutionRepo {
       return row && toExecution(row);
     },
     async update(id, changes) {
-      const { checkpoint, notes, steps, ...rest } = changes;
+      const { checkpoint, notes, steps, bottleneck, ...rest } = changes;
       const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
       await db
         .updateTable('executions')
@@ -154,17 +167,37 @@ export function createExecutionRepo(db: Kysely<Database>): ExecutionRepo {
           ...(checkpoint !== undefined ? { checkpoint: json(checkpoint) } : {}),
           ...(notes !== undefined ? { notes: json(notes) } : {}),
           ...(steps !== undefined ? { steps: json(steps) } : {}),
+          ...(bottleneck !== undefined ? { bottleneck: json(bottleneck) } : {}),
         })
         .where('id', '=', id)
         .execute();
     },
     async failUnfinished(error, now) {
-      const result = await db
+      const rows = await db
         .updateTable('executions')
         .set({ status: 'failed', error, finished_at: now })
         .where('status', 'in', UNFINISHED)
+        .returningAll()
+        .execute();
+      return rows.map(toExecution);
+    },
+    async queued() {
+      const rows = await db
+        .selectFrom('executions')
+        .selectAll()
+        .where('status', '=', 'queued')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toExecution);
+    },
+    async configOverride(id) {
+      const row = await db
+        .selectFrom('executions')
+        .select('config_yaml')
+        .where('id', '=', id)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return row?.config_yaml ?? undefined;
     },
   };
 }

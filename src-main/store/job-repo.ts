@@ -25,6 +25,8 @@ export interface JobRepo {
   insert(job: NewJob, now: string): Promise<Job>;
   /** Returns the changed job, or undefined when there is no such job. */
   update(id: string, changes: JobChanges, now: string): Promise<Job | undefined>;
+  /** Sets the lifecycle state only (`updated_at` is about the job's definition and stays). */
+  setState(id: string, state: JobState): Promise<void>;
   /** Deletes the job and (by cascade) its executions; false when there was no such job. */
   delete(id: string): Promise<boolean>;
 }
@@ -96,6 +98,9 @@ export function createJobRepo(db: Kysely<Database>): JobRepo {
         .returningAll()
         .executeTakeFirst();
       return row && toJob(row);
+    },
+    async setState(id, state) {
+      await db.updateTable('jobs').set({ state }).where('id', '=', id).execute();
     },
     async delete(id) {
       const result = await db.deleteFrom('jobs').where('id', '=', id).executeTakeFirst();

@@ -110,7 +110,7 @@ describe('metadata store', () => {
     expect((await executions.active('j1'))?.id).toBe('e2');
     expect(await executions.active('j2')).toBeUndefined();
 
-    expect(await executions.failUnfinished('interrupted', '2025-01-02T00:00:00.000Z')).toBe(1);
+    expect(await executions.failUnfinished('interrupted', '2025-01-02T00:00:00.000Z')).toHaveLength(1);
     expect(await executions.get('e2')).toMatchObject({ status: 'failed', error: 'interrupted' });
     expect(await executions.get('e1')).toMatchObject({ status: 'completed', error: null });
   });

@@ -1,10 +1,16 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ExecutionStatus } from '../../src-shared/api/model';
+import type { ExecutionStatus, JobState } from '../../src-shared/api/model';
 import type { ErrorText } from '../api/error-text';
 
-/** A coloured status pill; `null` means the job never ran. */
-export function StatusBadge({ status, testId }: { status: ExecutionStatus | null; testId?: string }) {
+/** A coloured status pill for a run's status or a job's state; `null` means the job never ran. */
+export function StatusBadge({
+  status,
+  testId,
+}: {
+  status: ExecutionStatus | JobState | null;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const key = status ?? 'never_run';
   return (

@@ -24,6 +24,7 @@ function execution(overrides: Partial<Execution>): Execution {
     attempt: 1,
     resumed_from: null,
     trigger_detail: null,
+    run_after: null,
     ...overrides,
   };
 }

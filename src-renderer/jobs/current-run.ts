@@ -18,6 +18,7 @@ export function runFromExecution(execution: Execution, now = Date.now()): LiveRu
     status: execution.status,
     error: execution.error,
     ...(execution.notes.length > 0 ? { notes: execution.notes } : {}),
+    ...(execution.bottleneck ? { bottleneck: execution.bottleneck } : {}),
     progress: {
       records_read: execution.records_read,
       records_written: execution.records_written,
@@ -27,6 +28,7 @@ export function runFromExecution(execution: Execution, now = Date.now()): LiveRu
       total: null,
       elapsed_ms: elapsed,
       ...(execution.steps ? { steps: execution.steps } : {}),
+      ...(execution.bottleneck ? { stages: execution.bottleneck.stages } : {}),
     },
   };
 }

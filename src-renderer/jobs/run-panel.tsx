@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { RunProgress } from '../../src-shared/api/model';
 import { formatCount, formatDuration } from '../app/format';
 import type { LiveRun } from './run-store';
+import { BottleneckView } from '../monitor/bottleneck-view';
 
 function Metric({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -95,6 +96,7 @@ export function RunPanel({ run }: { run: LiveRun | null }) {
               </table>
             </div>
           )}
+          <BottleneckView bottleneck={run.bottleneck ?? null} stages={progress?.stages ?? null} />
           {!run.error && run.notes && run.notes.length > 0 && (
             <ul className="run-notes" data-testid="run-notes">
               {run.notes.map((note) => (

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { StudioClient } from '../../src-shared/api/contract';
-import type { ExecutionStatus, RunProgress, StudioEvent } from '../../src-shared/api/model';
+import type { Bottleneck } from '../../src-shared/api/bottleneck-model';
+import type { ExecutionStatus, JobState, RunProgress, StudioEvent } from '../../src-shared/api/model';
 
 /** What the studio knows live about a job's current or latest run, from the event stream. */
 export interface LiveRun {
@@ -10,6 +11,8 @@ export interface LiveRun {
   progress: RunProgress | null;
   /** What a finished run said about where rows went (from the store). */
   notes?: string[];
+  /** Where the finished run's time went, and what limited it (from the store). */
+  bottleneck?: Bottleneck | null;
 }
 
 interface RunState {
@@ -17,6 +20,8 @@ interface RunState {
   runs: Record<string, LiveRun>;
   /** Bumped on every status change, so lists know to reload. */
   statusVersion: number;
+  /** Each job's lifecycle state as its last `job_state` event said. */
+  jobStates: Record<string, JobState>;
   apply(event: StudioEvent): void;
 }
 
@@ -46,10 +51,17 @@ function applyEvent(runs: Record<string, LiveRun>, event: StudioEvent): Record<s
 export const useRunStore = create<RunState>((set) => ({
   runs: {},
   statusVersion: 0,
+  jobStates: {},
   apply: (event) =>
     set((state) => ({
       runs: applyEvent(state.runs, event),
-      statusVersion: event.type === 'job_status' ? state.statusVersion + 1 : state.statusVersion,
+      // A state change (a job switched off, moved to ready) is news for lists as a run's status is.
+      statusVersion:
+        event.type === 'job_status' || event.type === 'job_state'
+          ? state.statusVersion + 1
+          : state.statusVersion,
+      jobStates:
+        event.type === 'job_state' ? { ...state.jobStates, [event.job_id]: event.to } : state.jobStates,
     })),
 }));
 
