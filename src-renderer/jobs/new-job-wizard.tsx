@@ -24,17 +24,17 @@ const BLANK = '';
 /** What the design step renders: the designer over the draft YAML. */
 export type RenderDesigner = (props: { yaml: string; onChange: (yaml: string) => void }) => ReactNode;
 
-function machineTimeZone(): string {
+export function machineTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-function timeZones(): string[] {
+export function timeZones(): string[] {
   const list = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone');
   return list && list.length > 0 ? list : [machineTimeZone(), 'UTC'];
 }
 
-/** The next run times of a schedule, or why there are none. */
-function SchedulePreview({ schedule, timezone }: { schedule: string; timezone: string }) {
+/** The next run times of a schedule, or why there are none (also shown by the job's schedule panel). */
+export function SchedulePreview({ schedule, timezone }: { schedule: string; timezone: string }) {
   const { t, i18n } = useTranslation();
   const problem = cronProblem(schedule);
   if (problem)
