@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunLauncher } from './jobs/run-launcher';
-import { createServices, rotateLog } from './services';
+import { createServices } from './services';
 
 const unusedLauncher: RunLauncher = {
   launch() {
@@ -33,26 +33,6 @@ describe('createServices', () => {
       ]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-
-  it('rotates a log past its size limit, keeping two old ones', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fustgo-log-'));
-    try {
-      const file = join(dir, 'fustgo.log');
-      rotateLog(file, 10); // no log yet: nothing to do
-      writeFileSync(file, 'small');
-      rotateLog(file, 10);
-      expect(readdirSync(dir)).toEqual(['fustgo.log']);
-      for (const generation of ['first', 'second', 'third']) {
-        writeFileSync(file, `${generation} generation, long enough`);
-        rotateLog(file, 10);
-      }
-      expect(readdirSync(dir).sort()).toEqual(['fustgo.log.1', 'fustgo.log.2']);
-      expect(readFileSync(`${file}.1`, 'utf8')).toContain('third');
-      expect(readFileSync(`${file}.2`, 'utf8')).toContain('second');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -29,7 +29,12 @@ export async function serveCommand(
   const dataDir = dataDirFor(options.data);
   mkdirSync(dataDir, { recursive: true });
   const launcher = createForkLauncher({ workerPath: paths.runWorker, execArgv: paths.workerExecArgv });
-  const services = await createServices({ dataDir, examplesDir: paths.examplesDir, launcher });
+  const services = await createServices({
+    dataDir,
+    examplesDir: paths.examplesDir,
+    launcher,
+    logToStdout: true,
+  });
   const server = await startServer({
     services,
     host: options.host,
