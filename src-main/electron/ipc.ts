@@ -1,6 +1,7 @@
 import { ipcMain } from 'electron';
 import { ipcChannel, routeNames, type StudioApi } from '../../src-shared/api/contract';
 import { ApiError } from '../../src-shared/api/errors';
+import { desktopRequestContext, runWithRequestContext } from '../audit/request-context';
 import type { Logger } from '../engine/component';
 import { validateInput } from '../server/validate-input';
 
@@ -22,7 +23,9 @@ export function registerIpcHandlers(
           throw new ApiError('bad_request', 'IPC call from an untrusted page');
         }
         const call = api[name] as (input: unknown) => Promise<unknown>;
-        return await call(validateInput(name, input ?? {}));
+        const valid = validateInput(name, input ?? {});
+        // The audit log records desktop calls as the OS user's (see audit/request-context.ts).
+        return await runWithRequestContext(desktopRequestContext(), () => call(valid));
       } catch (error) {
         if (!(error instanceof ApiError))
           logger.error('IPC call failed', { method: name, error: String(error) });

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, session } from 'electron';
+import { BrowserWindow, Notification, app, session } from 'electron';
 import { IPC_EVENT_CHANNEL } from '../../src-shared/api/contract';
 import { contentSecurityPolicy } from '../server/content-security-policy';
 import { createServices } from '../services';
@@ -73,6 +73,13 @@ async function start(): Promise<void> {
   });
   services.onEvent((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENT_CHANNEL, event);
+  });
+  // Alert rules with a desktop action: the operating system's own notification, seen even when
+  // the window is hidden or minimised.
+  services.onEvent((event) => {
+    if (event.type === 'alert_fired' && Notification.isSupported()) {
+      new Notification({ title: event.title, body: event.body }).show();
+    }
   });
 
   let closed = false;

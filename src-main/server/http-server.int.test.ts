@@ -40,6 +40,7 @@ const execution: Execution = {
   attempt: 1,
   resumed_from: null,
   trigger_detail: null,
+  run_after: null,
 };
 
 /** A fake that records each call and answers with the smallest valid result (routes not listed answer not_found). */

@@ -14,6 +14,7 @@ import {
 import { ApiError } from '../../src-shared/api/errors';
 import type { StudioEvent } from '../../src-shared/api/model';
 import { fromHttpRequest, usesQuery } from '../../src-shared/api/route-path';
+import { httpRequestContext, runWithRequestContext, USER_HEADER } from '../audit/request-context';
 import type { Logger } from '../engine/component';
 import { contentSecurityPolicy, sameHostSockets } from './content-security-policy';
 import { validateInput } from './validate-input';
@@ -163,7 +164,9 @@ function registerRoute(app: FastifyInstance, api: StudioApi, name: RouteName): v
       });
       const input = validateInput(name, raw, usesQuery(route.method) ? 'query' : 'json');
       const call = api[name] as (input: unknown) => Promise<unknown>;
-      return call(input);
+      // Who asked and from where, for the audit log (see audit/request-context.ts).
+      const caller = httpRequestContext(request.ip, request.headers[USER_HEADER]);
+      return runWithRequestContext(caller, () => call(input));
     },
   });
 }

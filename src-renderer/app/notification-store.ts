@@ -8,14 +8,18 @@ import type { StudioEvent } from '../../src-shared/api/model';
  */
 
 /** What a notification is about, so the view can name it and link to it. */
-export type NotificationSubject = { kind: 'job'; id: string } | { kind: 'connection'; id: string };
+export type NotificationSubject =
+  | { kind: 'job'; id: string }
+  | { kind: 'connection'; id: string }
+  /** An alert rule that fired: the event names it, so nothing is looked up. */
+  | { kind: 'alert_rule'; id: string; name: string };
 
 export interface Notification {
   /** One per subject and cause: a repeated failure replaces the earlier notice instead of stacking. */
   key: string;
   level: 'error' | 'success';
   /** i18n key of the headline (`notifications.run_failed`, …). */
-  title: 'notifications.run_failed' | 'notifications.scan_failed';
+  title: 'notifications.run_failed' | 'notifications.scan_failed' | 'admin.alerts.notification';
   detail: string | null;
   subject: NotificationSubject;
   at: number;
@@ -40,6 +44,17 @@ export function notificationOf(event: StudioEvent, at = Date.now()): Notificatio
       title: 'notifications.scan_failed',
       detail: event.error,
       subject: { kind: 'connection', id: event.connection_id },
+      at,
+    };
+  }
+  if (event.type === 'alert_fired') {
+    return {
+      // Each firing stays on its own (a rule fires once per execution; a test each time it is pressed).
+      key: `alert:${event.rule_id}:${event.execution_id ?? event.fired_at}`,
+      level: 'error',
+      title: 'admin.alerts.notification',
+      detail: event.body,
+      subject: { kind: 'alert_rule', id: event.rule_id, name: event.rule_name },
       at,
     };
   }

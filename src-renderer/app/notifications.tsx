@@ -9,12 +9,19 @@ function SubjectName({ notification }: { notification: Notification }) {
   const { subject } = notification;
   const name = useAsync(
     () =>
-      subject.kind === 'job'
-        ? api.getJob({ id: subject.id }).then((job) => job.name)
-        : api.getConnection({ id: subject.id }).then((connection) => connection.name),
+      subject.kind === 'alert_rule'
+        ? Promise.resolve(subject.name)
+        : subject.kind === 'job'
+          ? api.getJob({ id: subject.id }).then((job) => job.name)
+          : api.getConnection({ id: subject.id }).then((connection) => connection.name),
     [subject.kind, subject.id],
   );
-  const href = subject.kind === 'job' ? `/jobs/${subject.id}` : '/connections';
+  const href =
+    subject.kind === 'job'
+      ? `/jobs/${subject.id}`
+      : subject.kind === 'alert_rule'
+        ? '/alerts'
+        : '/connections';
   return <Link href={href}>{name.data ?? subject.id}</Link>;
 }
 
