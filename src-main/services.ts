@@ -1,6 +1,4 @@
-import { existsSync, renameSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import pino, { type Logger as PinoLogger } from 'pino';
+import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from './engine/registry';
 import { defaultRegistry } from './default-registry';
 import { createCatalogService } from './catalog/catalog-service';
@@ -9,13 +7,27 @@ import { createConnectionService } from './connections/connection-service';
 import { createDiffService } from './diff/diff-service';
 import { headlessSecretBox, type SecretBox } from './connections/secret-box';
 import { createJobService } from './jobs/job-service';
+import { currentRequestContext } from './audit/request-context';
 import { createPreviewService } from './preview/preview-service';
 import { createSchemaService } from './config/schema-service';
 import { createStepPreviewService } from './preview/step-preview-service';
 import type { RunLauncher } from './jobs/run-launcher';
 import type { PlainEndpoint } from './server/http-server';
 import { openStore } from './store/open-store';
+import { createJobRepo } from './store/job-repo';
+import { createScheduler } from './scheduler/scheduler';
+import { jobDependencyProblems } from './scheduler/dependency-check';
 import { createPluginSettings } from './settings/plugin-settings';
+import { createDeadLetterService } from './deadletters/dead-letter-service';
+import { createAppSettings } from './settings/app-settings';
+import { createAuditLog } from './audit/audit-log';
+import { auditedApi } from './audit/audited-api';
+import { createAlertService } from './alerts/alert-service';
+import { createMonitorService } from './monitor/monitor-service';
+import { createAppLog } from './logs/app-logger';
+import { createLogService } from './logs/log-service';
+import { createRetention } from './retention/retention';
+import { createRunTracer } from './telemetry/run-trace';
 import type { StudioApi } from '../src-shared/api/contract';
 import type { StudioEvent } from '../src-shared/api/model';
 
@@ -28,8 +40,13 @@ export interface ServicesOptions {
   launcher: RunLauncher;
   /** The components; defaults to every one in `connectors/index.ts`. */
   registry?: Registry;
-  /** Defaults to JSON lines in `<dataDir>/logs/fustgo.log`. */
+  /**
+   * Defaults to JSON lines in `<dataDir>/logs/` (`fustgo.log`, and `executions/<id>.log` per run),
+   * which the log viewer reads; a logger given here (tests) gets the lines instead.
+   */
   logger?: PinoLogger;
+  /** Also print the log's JSON lines to stdout (`fustgo serve`). */
+  logToStdout?: boolean;
   /** Job service timing, mostly for tests. */
   persistIntervalMs?: number;
   stopGraceMs?: number;
@@ -51,43 +68,43 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** Size past which the log is rotated when the services start. */
-export const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
-
-/**
- * Keeps the log bounded across long-lived installs: at start, a log past `maxBytes` becomes
- * `fustgo.log.1` (the previous `.1` becomes `.2`, an older `.2` is dropped).
- */
-export function rotateLog(file: string, maxBytes = LOG_ROTATE_BYTES): void {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return; // no log yet
-  }
-  if (size <= maxBytes) return;
-  if (existsSync(`${file}.1`)) renameSync(`${file}.1`, `${file}.2`);
-  renameSync(file, `${file}.1`);
-}
-
-/** JSON lines to `<dataDir>/logs/fustgo.log`, written synchronously so nothing is lost on exit. */
-function fileLogger(dataDir: string): PinoLogger {
-  const file = join(dataDir, 'logs', 'fustgo.log');
-  rotateLog(file);
-  const destination = pino.destination({ dest: file, mkdir: true, sync: true });
-  return pino({ level: process.env.FUSTGO_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, destination);
-}
-
 /**
  * The one composition of the services, used by `fustgo serve`, the Electron main process
  * and tests: opens (and migrates) the store, builds the registry, starts the job service.
  */
 export async function createServices(options: ServicesOptions): Promise<Services> {
-  const logger = options.logger ?? fileLogger(options.dataDir);
+  // JSON lines in `<dataDir>/logs/`: the app's in `fustgo.log`, each run's in `executions/<id>.log`.
+  const appLog = createAppLog({ dataDir: options.dataDir, stdout: options.logToStdout ?? false });
+  const logger = options.logger ?? appLog.logger;
   const store = await openStore({ dataDir: options.dataDir });
   try {
     const registry = options.registry ?? defaultRegistry();
     const plugins = await createPluginSettings({ db: store.db, registry, logger });
+    // Admin first: the audit log records settings changes, and every service reads the settings.
+    const audit = createAuditLog({
+      db: store.db,
+      logger,
+      jobName: (id) => jobs.api.getJob({ id }).then((job) => job.name),
+    });
+    const appSettings = await createAppSettings({
+      db: store.db,
+      dataDir: options.dataDir,
+      logger,
+      audit,
+      plugins: () => {
+        const all = registry.list();
+        return { enabled: all.filter((c) => c.enabled).length, total: all.length };
+      },
+    });
+    audit.keepFor(appSettings.source);
+    const logs = createLogService({ appLog, settings: appSettings.source, db: store.db });
+    const retention = createRetention({
+      db: store.db,
+      settings: appSettings.source,
+      dataDir: options.dataDir,
+      logger,
+    });
+    const runTracer = createRunTracer({ settings: appSettings.source, logger });
     const connections = createConnectionService({
       db: store.db,
       registry,
@@ -103,6 +120,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
       dataDir: options.dataDir,
       examplesDir: options.examplesDir,
       logger,
+      // `job.after` naming an unknown job or closing a cycle is refused when a job is saved.
+      checkJob: async (job) => jobDependencyProblems(await createJobRepo(store.db).list(), job),
+      settings: appSettings.source,
+      runTracer,
+      // The transports say who asks (HTTP: `x-fustgo-user` or `api`; desktop: the OS user).
+      actor: () => currentRequestContext()?.actor ?? 'user',
       ...(options.persistIntervalMs !== undefined ? { persistIntervalMs: options.persistIntervalMs } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });
@@ -127,47 +150,87 @@ export async function createServices(options: ServicesOptions): Promise<Services
       dataDir: options.dataDir,
       examplesDir: options.examplesDir,
     });
+    const alerts = await createAlertService({ db: store.db, logger, lookup: jobs.api });
+    alerts.keepFor(appSettings.source);
+    jobs.onEvent((event) => {
+      audit.handleEvent(event);
+      alerts.handleEvent(event);
+    });
+    const scheduler = await createScheduler({
+      db: store.db,
+      runs: jobs,
+      listJobs: () => createJobRepo(store.db).list(),
+      logger,
+      dataDir: options.dataDir,
+    });
+    jobs.onEvent((event) => scheduler.handleEvent(event));
+    const monitor = await createMonitorService({ db: store.db, logger });
+    jobs.onEvent((event) => monitor.handleEvent(event));
     logger.info({ data_dir: options.dataDir }, 'services started');
     let closed: Promise<void> | undefined;
     return {
-      api: {
-        ...jobs.api,
-        ...connections.api,
-        ...preview.api,
-        ...catalog.api,
-        ...diff.api,
-        ...stepPreview.api,
-        ...plugins.api,
-        ...createSchemaService(registry).api,
-        ...createInspectService({
-          db: store.db,
-          registry,
-          connections: connections.resolver,
-          dataDir: options.dataDir,
-          examplesDir: options.examplesDir,
-        }).api,
-      },
-      endpoints: [],
+      api: auditedApi(
+        {
+          ...jobs.api,
+          ...connections.api,
+          ...preview.api,
+          ...catalog.api,
+          ...diff.api,
+          ...stepPreview.api,
+          ...plugins.api,
+          ...createSchemaService(registry).api,
+          ...createInspectService({
+            db: store.db,
+            registry,
+            connections: connections.resolver,
+            dataDir: options.dataDir,
+            examplesDir: options.examplesDir,
+          }).api,
+          ...appSettings.api,
+          ...audit.api,
+          ...alerts.api,
+          ...logs.api,
+          ...retention.api,
+          ...scheduler.api,
+          ...monitor.api,
+          ...createDeadLetterService({ db: store.db, dataDir: options.dataDir, runs: jobs, logger }).api,
+        },
+        audit,
+      ),
+      endpoints: [...scheduler.endpoints, ...monitor.endpoints],
       onEvent(listener) {
         const fromJobs = jobs.onEvent(listener);
         const fromCatalog = catalog.onEvent(listener);
+        const fromAlerts = alerts.onEvent(listener);
+        const fromLogs = logs.onEvent(listener);
         return () => {
+          fromLogs();
           fromJobs();
           fromCatalog();
+          fromAlerts();
         };
       },
       close() {
         closed ??= (async () => {
+          await retention.close();
           await catalog.close();
+          await scheduler.close();
           await jobs.close();
+          await alerts.close();
+          await appSettings.close();
+          await audit.close();
           await store.close();
+          await runTracer.close();
+          logs.close();
           logger.info('services closed');
+          appLog.close();
         })();
         return closed;
       },
     };
   } catch (error) {
     await store.close();
+    appLog.close();
     throw error;
   }
 }

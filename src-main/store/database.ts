@@ -44,6 +44,12 @@ export interface ExecutionsTable {
   attempt: Generated<number>;
   resumed_from: string | null;
   trigger_detail: string | null;
+  /** What held the run back (`Bottleneck`), as JSON text; null before it ended, or when it moved no batch. */
+  bottleneck: string | null;
+  /** A queued run (a retry waiting out its backoff) starts no earlier than this. */
+  not_before: string | null;
+  /** The config this run runs when not the job's own (a dead-letter replay's derived config). */
+  config_yaml: string | null;
 }
 
 /** The last checkpoint a run committed in one lane (see `checkpoint-repo.ts`); `position` is JSON text. */
@@ -64,6 +70,30 @@ export interface JobTransitionsTable {
   actor: string;
   reason: string | null;
   at: string;
+}
+
+/** What the scheduler remembers of a job across restarts (see `scheduler/schedule-state-repo.ts`). */
+export interface ScheduleStateTable {
+  job_id: string;
+  /** The schedule and time zone armed (`schedule` + NUL + `timezone`); null when none is armed. */
+  schedule_key: string | null;
+  /** When that schedule was armed, at a start or a change. */
+  armed_at: string | null;
+  last_fire_at: string | null;
+  /** The secret in the job's webhook URL `/hooks/jobs/<token>`. */
+  webhook_token: string | null;
+  /** The watched folder and pattern whose files `schedule_seen_files` lists (folder + NUL + pattern). */
+  watch_key: string | null;
+  last_file: string | null;
+  last_file_at: string | null;
+  updated_at: string;
+}
+
+/** A file a job's watched folder held: each starts at most one run. */
+export interface ScheduleSeenFilesTable {
+  job_id: string;
+  path: string;
+  seen_at: string;
 }
 
 /** The last committed incremental watermark of a job (see `watermark-repo.ts`). */
@@ -187,6 +217,68 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** One audit log entry (see `audit/audit-repo.ts`); `detail` is JSON text (`AuditDetail`). */
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor: string;
+  origin: string;
+  action: string;
+  target_kind: string;
+  target_id: string | null;
+  target_name: string | null;
+  detail: string;
+}
+
+/** An alert rule (see `alerts/alert-repo.ts`); `condition` and `actions` are JSON text. */
+export interface AlertRulesTable {
+  id: string;
+  name: string;
+  /** 1 or 0. */
+  enabled: Generated<number>;
+  /** The one job watched; null: every job. */
+  job_id: string | null;
+  condition: string;
+  actions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One firing of an alert rule; `results` is JSON text (`AlertActionResult[]`). */
+export interface AlertHistoryTable {
+  id: string;
+  rule_id: string | null;
+  rule_name: string;
+  kind: string;
+  job_id: string | null;
+  job_name: string | null;
+  execution_id: string | null;
+  message: string;
+  fired_at: string;
+  /** 1 for a test firing. */
+  test: Generated<number>;
+  results: string;
+}
+
+/** A replay of some dead letters of an execution (see `deadletters/replay-repo.ts`). */
+export interface DeadLetterReplaysTable {
+  id: string;
+  job_id: string;
+  source_execution_id: string;
+  /** The replay's execution; null when the job service skipped it. */
+  execution_id: string | null;
+  outcome: 'started' | 'queued' | 'skipped';
+  reason: string | null;
+  place: string;
+  /** The dead letters replayed, a JSON array of their indexes. */
+  indexes: string;
+  edited: Generated<number>;
+  input_file: string;
+  config_yaml: string;
+  actor: string;
+  created_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   executions: ExecutionsTable;
@@ -200,6 +292,12 @@ export interface Database {
   settings: SettingsTable;
   checkpoints: CheckpointsTable;
   job_transitions: JobTransitionsTable;
+  schedule_state: ScheduleStateTable;
+  schedule_seen_files: ScheduleSeenFilesTable;
+  audit_log: AuditLogTable;
+  alert_rules: AlertRulesTable;
+  alert_history: AlertHistoryTable;
+  dead_letter_replays: DeadLetterReplaysTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -245,6 +245,8 @@ const lifecycle: Migration = {
       .execute();
     await db.schema.alterTable('executions').addColumn('resumed_from', 'text').execute();
     await db.schema.alterTable('executions').addColumn('trigger_detail', 'text').execute();
+    await db.schema.alterTable('executions').addColumn('not_before', 'text').execute();
+    await db.schema.alterTable('executions').addColumn('config_yaml', 'text').execute();
     await db.schema
       .createTable('checkpoints')
       .addColumn('execution_id', 'text', (c) => c.notNull().references('executions.id').onDelete('cascade'))
@@ -273,10 +275,162 @@ const lifecycle: Migration = {
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('job_transitions').execute();
     await db.schema.dropTable('checkpoints').execute();
-    for (const column of ['trigger_detail', 'resumed_from', 'attempt', 'actor', 'trigger'])
+    for (const column of [
+      'config_yaml',
+      'not_before',
+      'trigger_detail',
+      'resumed_from',
+      'attempt',
+      'actor',
+      'trigger',
+    ])
       await db.schema.alterTable('executions').dropColumn(column).execute();
     await db.schema.alterTable('jobs').dropColumn('enabled').execute();
     await db.schema.alterTable('jobs').dropColumn('state').execute();
+  },
+};
+
+/**
+ * The scheduler's memory across restarts: per job, the schedule it armed and when, its last fire
+ * (missed runs are the fire times after both), its webhook token, and the files its watched folder
+ * already had, so each file starts one run.
+ */
+const scheduler: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('schedule_state')
+      .addColumn('job_id', 'text', (c) => c.primaryKey().references('jobs.id').onDelete('cascade'))
+      .addColumn('schedule_key', 'text')
+      .addColumn('armed_at', 'text')
+      .addColumn('last_fire_at', 'text')
+      .addColumn('webhook_token', 'text', (c) => c.unique())
+      .addColumn('watch_key', 'text')
+      .addColumn('last_file', 'text')
+      .addColumn('last_file_at', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('schedule_seen_files')
+      .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('seen_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('schedule_seen_files_pk', ['job_id', 'path'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('schedule_seen_files').execute();
+    await db.schema.dropTable('schedule_state').execute();
+  },
+};
+
+/**
+ * Audit and alerts: who did what from where (`audit_log`), the alert rules, and every firing of
+ * them with how each action went (`alert_history`, which keeps a deleted rule's name).
+ */
+const admin: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('origin', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('target_kind', 'text', (c) => c.notNull())
+      .addColumn('target_id', 'text')
+      .addColumn('target_name', 'text')
+      .addColumn('detail', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+    await db.schema.createIndex('audit_log_target').on('audit_log').columns(['target_id', 'at']).execute();
+    await db.schema
+      .createTable('alert_rules')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('job_id', 'text', (c) => c.references('jobs.id').onDelete('cascade'))
+      .addColumn('condition', 'text', (c) => c.notNull())
+      .addColumn('actions', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('alert_history')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('rule_id', 'text', (c) => c.references('alert_rules.id').onDelete('set null'))
+      .addColumn('rule_name', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('job_id', 'text')
+      .addColumn('job_name', 'text')
+      .addColumn('execution_id', 'text')
+      .addColumn('message', 'text', (c) => c.notNull())
+      .addColumn('fired_at', 'text', (c) => c.notNull())
+      .addColumn('test', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('results', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('alert_history_fired_at').on('alert_history').column('fired_at').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('alert_history').execute();
+    await db.schema.dropTable('alert_rules').execute();
+    await db.schema.dropTable('audit_log').execute();
+  },
+};
+
+/**
+ * Dead-letter replays: which rows of an execution's dead-letter file were fed through the
+ * pipeline again, with what config, into which execution (whose status says how it went).
+ */
+const deadLetters: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('dead_letter_replays')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
+      .addColumn('source_execution_id', 'text', (c) =>
+        c.notNull().references('executions.id').onDelete('cascade'),
+      )
+      .addColumn('execution_id', 'text')
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('place', 'text', (c) => c.notNull())
+      .addColumn('indexes', 'text', (c) => c.notNull())
+      .addColumn('edited', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('input_file', 'text', (c) => c.notNull())
+      .addColumn('config_yaml', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('dead_letter_replays_source')
+      .on('dead_letter_replays')
+      .columns(['source_execution_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('dead_letter_replays_execution')
+      .on('dead_letter_replays')
+      .column('execution_id')
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('dead_letter_replays').execute();
+  },
+};
+
+/**
+ * Monitoring: what held each run back (`executions.bottleneck`, a `Bottleneck` as JSON text), and
+ * indexes for the dashboard, which reads executions by when they finished and which are active.
+ */
+const monitor: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('executions').addColumn('bottleneck', 'text').execute();
+    await db.schema.createIndex('executions_finished_at').on('executions').column('finished_at').execute();
+    await db.schema.createIndex('executions_status').on('executions').column('status').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('executions_status').execute();
+    await db.schema.dropIndex('executions_finished_at').execute();
+    await db.schema.alterTable('executions').dropColumn('bottleneck').execute();
   },
 };
 
@@ -289,6 +443,10 @@ export const migrations: Record<string, Migration> = {
   '005_execution_details': executionDetails,
   '006_settings': settings,
   '007_lifecycle': lifecycle,
+  '008_scheduler': scheduler,
+  '010_deadletters': deadLetters,
+  '011_admin': admin,
+  '012_monitor': monitor,
 };
 
 /** Hands Kysely's Migrator the list above. */

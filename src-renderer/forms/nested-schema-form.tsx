@@ -482,7 +482,10 @@ function ItemButtons({ node, index, count }: { node: FormNode; index: number; co
   );
 }
 
-function variantLabel(variant: Variant, t: ReturnType<typeof useTranslation>['t']): string {
+/** The message keys a variant's label comes from (a narrow signature keeps the type check shallow). */
+type ShapeKey = `designer_props.shape_${'text' | 'number' | 'choice' | 'list' | 'map' | 'object'}`;
+
+function variantLabel(variant: Variant, t: (key: ShapeKey) => string): string {
   if (variant.label) return variant.label;
   switch (variant.shape) {
     case 'text':

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { Job } from '../../src-shared/api/model';
+import type { Execution, Job } from '../../src-shared/api/model';
 import { api } from '../api/client';
 import { errorText, problemLine, type ErrorText } from '../api/error-text';
 import { useAsync } from '../app/use-async';
@@ -12,10 +12,19 @@ import { PropertiesPanel } from '../designer/properties/properties-panel';
 import { SchemaDiffPanel } from '../diff/schema-diff-panel';
 import { JobPreviewPanel } from '../preview/job-preview-panel';
 import { StepPreviewPanel } from '../preview/step-preview-panel';
+import { DeadLettersPanel } from '../deadletters/dead-letters-panel';
+import { deadLettersHref } from '../deadletters/dead-letters-route';
+import { ExecutionLogPanel } from '../logs/execution-log-panel';
+import { LifecycleActions } from './lifecycle-actions';
+import { SchedulePanel } from './schedule-panel';
 import { RunHistory } from './run-history';
+import { TransitionList } from './transition-list';
 import { RunPanel } from './run-panel';
 import { currentRun } from './current-run';
 import { useRunStore } from './run-store';
+
+const LOWER_TABS = ['progress', 'history', 'logs', 'schedule', 'lifecycle'] as const;
+type LowerTab = (typeof LOWER_TABS)[number];
 
 function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) {
   const { t } = useTranslation();
@@ -31,6 +40,7 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
 
   const statusVersion = useRunStore((state) => state.statusVersion);
   const live = useRunStore((state) => state.runs[job.id] ?? null);
+  const liveState = useRunStore((state) => state.jobStates[job.id] ?? null);
   const history = useAsync(() => api.listExecutions({ job_id: job.id, limit: 50 }), [job.id]);
   const { reload } = history;
   useEffect(() => {
@@ -38,6 +48,8 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
   }, [statusVersion, reload]);
 
   const latest = history.data?.[0] ?? null;
+  const [tab, setTab] = useState<LowerTab>('progress');
+  const [selectedRun, setSelectedRun] = useState<Execution | null>(null);
   const shown = currentRun(live, latest);
   const status = shown?.status ?? null;
   const active = status === 'pending' || status === 'running';
@@ -104,6 +116,8 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
           </Link>
           <h1 data-testid="job-name">{job.name}</h1>
           <StatusBadge status={status} testId="job-status" />
+          <span className="muted small">{t('lifecycle.state')}</span>
+          <StatusBadge status={liveState ?? job.state} testId="job-state" />
         </div>
         <div className="toolbar">
           <span className="muted small" data-testid="save-state">
@@ -139,6 +153,16 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
           >
             ■ {t('job.stop')}
           </button>
+          <LifecycleActions
+            job={job}
+            latest={latest}
+            onJob={onSaved}
+            onChanged={() => {
+              reload();
+              void api.getJob({ id: job.id }).then(onSaved, () => undefined);
+            }}
+            onError={setError}
+          />
         </div>
       </div>
       <ErrorBanner error={error} onClose={() => setError(null)} />
@@ -175,16 +199,56 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
           onClose={() => setStepNode(null)}
         />
       )}
-      <div className="job-lower">
-        <div className="panel">
-          <div className="panel-title">{t('progress.title')}</div>
-          <RunPanel run={shown} />
+      <div className="panel job-lower-tabs">
+        <div className="job-tabs" role="tablist">
+          {LOWER_TABS.map((name) => (
+            <button
+              key={name}
+              type="button"
+              role="tab"
+              aria-selected={tab === name}
+              className={tab === name ? 'active' : ''}
+              data-testid={`job-tab-${name}`}
+              onClick={() => setTab(name)}
+            >
+              {t(`lifecycle.tab_${name}`)}
+            </button>
+          ))}
         </div>
-        <div className="panel history-panel">
-          <div className="panel-title">{t('history.title')}</div>
-          <ErrorBanner error={history.error} />
-          <RunHistory executions={history.data ?? []} />
-        </div>
+        {tab === 'progress' && <RunPanel run={shown} />}
+        {tab === 'history' && (
+          <>
+            <ErrorBanner error={history.error} />
+            <RunHistory
+              executions={history.data ?? []}
+              selectedId={selectedRun?.id ?? null}
+              onSelect={setSelectedRun}
+            />
+            {selectedRun && (
+              <div className="selected-run" data-testid="selected-run">
+                <Link
+                  href={deadLettersHref(job.id, selectedRun.id)}
+                  className="link-button"
+                  data-testid="execution-dead-letters"
+                >
+                  {t('dead_letters.open')}
+                </Link>
+                <DeadLettersPanel key={selectedRun.id} jobId={job.id} executionId={selectedRun.id} />
+              </div>
+            )}
+          </>
+        )}
+        {tab === 'logs' &&
+          ((selectedRun ?? shown) ? (
+            <ExecutionLogPanel
+              key={selectedRun?.id ?? shown?.execution_id}
+              executionId={selectedRun?.id ?? shown!.execution_id}
+            />
+          ) : (
+            <div className="empty">{t('lifecycle.select_run')}</div>
+          ))}
+        {tab === 'schedule' && <SchedulePanel job={job} yaml={draft} onConfigChange={setDraft} />}
+        {tab === 'lifecycle' && <TransitionList jobId={job.id} />}
       </div>
       <JobPreviewPanel jobId={job.id} unsaved={dirty} />
       <SchemaDiffPanel jobId={job.id} unsaved={dirty} />

@@ -1,11 +1,19 @@
 import { Type as T, type Static } from '@sinclair/typebox';
+import { alertRoutes } from './alert-routes';
+import { auditRoutes } from './audit-routes';
 import { catalogRoutes } from './catalog-routes';
 import { connectionRoutes } from './connection-routes';
+import { deadLetterRoutes } from './dead-letter-routes';
 import { diffRoutes } from './diff-routes';
 import { inspectRoutes } from './inspect-routes';
+import { lifecycleRoutes } from './lifecycle-routes';
+import { logRoutes } from './log-routes';
+import { monitorRoutes } from './monitor-routes';
 import { pluginRoutes } from './plugin-routes';
 import { previewRoutes } from './preview-routes';
+import { scheduleRoutes } from './schedule-routes';
 import { schemaRoutes } from './schema-routes';
+import { settingsRoutes } from './settings-routes';
 import { stepPreviewRoutes } from './step-preview-routes';
 import {
   ComponentKind,
@@ -38,6 +46,11 @@ const JobFields = {
   description: T.Optional(T.String({ maxLength: 2000 })),
   config_yaml: T.String({ minLength: 1 }),
   flow_diagram: T.Optional(T.Union([FlowDiagram, T.Null()])),
+  draft: T.Optional(
+    T.Boolean({
+      description: 'Save even when the config is not valid yet: the job stays a draft until it is.',
+    }),
+  ),
 };
 
 export const routes = {
@@ -65,6 +78,7 @@ export const routes = {
       description: JobFields.description,
       config_yaml: T.Optional(JobFields.config_yaml),
       flow_diagram: JobFields.flow_diagram,
+      draft: JobFields.draft,
     }),
     output: Job,
     summary: 'Change a job',
@@ -143,6 +157,14 @@ export const routes = {
   ...pluginRoutes,
   ...schemaRoutes,
   ...inspectRoutes,
+  ...lifecycleRoutes,
+  ...scheduleRoutes,
+  ...logRoutes,
+  ...settingsRoutes,
+  ...auditRoutes,
+  ...alertRoutes,
+  ...deadLetterRoutes,
+  ...monitorRoutes,
 } as const;
 
 export type Routes = typeof routes;

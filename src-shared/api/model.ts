@@ -1,4 +1,5 @@
 import { Type as T, type Static } from '@sinclair/typebox';
+import { Bottleneck, StageTimes } from './bottleneck-model';
 
 /** The data the API moves: one schema per shape, used for validation and for the TypeScript types. */
 
@@ -109,6 +110,10 @@ export const Execution = T.Object({
   resumed_from: T.Union([T.String(), T.Null()]),
   /** More about the trigger: the file that appeared, the job this one ran after, the replayed execution. */
   trigger_detail: T.Union([T.String(), T.Null()]),
+  /** A queued run (a retry waiting out its backoff) starts no earlier than this. */
+  run_after: T.Union([T.String(), T.Null()]),
+  /** What held the run back, once it ended (null before, or when it moved no batch). */
+  bottleneck: T.Optional(T.Union([Bottleneck, T.Null()])),
 });
 export type Execution = Static<typeof Execution>;
 
@@ -176,6 +181,8 @@ export const RunProgress = T.Object({
   elapsed_ms: T.Integer(),
   /** Per processor, in pipeline order; absent for a pipeline without processors. */
   steps: T.Optional(T.Array(StepProgress)),
+  /** Where the lanes' time went so far, stage by stage (bottleneck attribution). */
+  stages: T.Optional(StageTimes),
 });
 export type RunProgress = Static<typeof RunProgress>;
 
@@ -232,4 +239,16 @@ export type StudioEvent =
       tables_total: number | null;
       attempts: number;
       error: string | null;
+    }
+  | {
+      /** An alert rule with a `desktop` action fired (or was test-fired): shown as a notification. */
+      type: 'alert_fired';
+      rule_id: string;
+      rule_name: string;
+      job_id: string | null;
+      execution_id: string | null;
+      title: string;
+      body: string;
+      fired_at: string;
+      test: boolean;
     };

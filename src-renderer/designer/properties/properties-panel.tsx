@@ -109,7 +109,11 @@ export function PropertiesPanel(props: PropertiesPanelProps) {
   );
 }
 
-function groupTitle(group: PropertyGroup, t: ReturnType<typeof useTranslation>['t']): string {
+/** The message keys a group's title comes from (a narrow signature keeps the type check shallow). */
+type GroupKey =
+  `designer_props.group_${'connection' | 'query' | 'processing' | 'performance' | 'errors' | 'other'}`;
+
+function groupTitle(group: PropertyGroup, t: (key: GroupKey) => string): string {
   switch (group) {
     case 'connection':
       return t('designer_props.group_connection');
