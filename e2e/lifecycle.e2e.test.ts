@@ -11,7 +11,8 @@ import { openStudioSession, type StudioSession } from './support/studio-session'
  * triggers, the lifecycle record, the on-off switch and Clone.
  */
 
-const ROWS = 300_000;
+// Enough rows that the run is still going when Pause is pressed, on a fast machine too.
+const ROWS = 2_000_000;
 const YAML = `version: 1
 job: { name: lifecycle-e2e }
 input:
@@ -80,6 +81,7 @@ describe('job lifecycle in the studio', () => {
 
   it('switches the job off and clones it (the copy starts switched off)', async () => {
     // The switch follows the stored job: it flips once the change is saved.
+    await studio.showTab('lifecycle');
     await page.getByTestId('job-enabled').click();
     await page.locator('[data-testid="job-enabled"]:not(:checked)').waitFor();
     await page.locator('[data-testid="transition-row"]', { hasText: 'switched off' }).waitFor();

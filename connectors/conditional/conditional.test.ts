@@ -288,6 +288,8 @@ describe('conditional: routing', () => {
       'fast wrote 5,6',
       'slow wrote 4',
       'checkpoint {"lane":0,"start":3}',
+      // The lane's last position again, marked done once every row is written.
+      'checkpoint {"lane":0,"start":3,"done":true}',
     ]);
   });
 });

@@ -2,16 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Execution } from '../../src-shared/api/model';
 import { fixedAppSettings } from '../../src-shared/config/app-settings';
-import { defaultRegistry } from '../default-registry';
-import { createJobService, type JobService } from '../jobs/job-service';
-import { createForkLauncher } from '../jobs/run-launcher';
+import type { JobService } from '../jobs/job-service';
+import { startTestJobService, untilExecution } from '../jobs/test-job-service';
 import { openStore, type Store } from '../store/open-store';
 import { createDeadLetterService, type DeadLetterApi } from './dead-letter-service';
 
@@ -25,7 +22,6 @@ import { createDeadLetterService, type DeadLetterApi } from './dead-letter-servi
 
 const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
 const DB = `fustgo_test_deadletters_${randomBytes(4).toString('hex')}`;
-const workerPath = fileURLToPath(new URL('../jobs/run-worker.ts', import.meta.url));
 
 const PEOPLE = [
   {
@@ -96,16 +92,7 @@ beforeAll(async () => {
     amount numeric(12, 2) CHECK (amount >= 0), created timestamptz, big bigint, per_unit numeric)`);
   dataDir = mkdtempSync(join(tmpdir(), 'fustgo-deadletters-'));
   store = await openStore({ dataDir });
-  jobs = await createJobService({
-    db: store.db,
-    registry: defaultRegistry(),
-    launcher: createForkLauncher({ workerPath, execArgv: ['--import', 'tsx'] }),
-    dataDir,
-    examplesDir: dataDir,
-    logger: pino({ level: 'silent' }),
-    persistIntervalMs: 50,
-    settings: fixedAppSettings({}),
-  });
+  jobs = await startTestJobService(store, dataDir, { settings: fixedAppSettings({}) });
   deadLetters = createDeadLetterService({ db: store.db, dataDir, runs: jobs }).api;
 });
 
@@ -120,15 +107,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function until(id: string, statuses: Execution['status'][], timeoutMs = 60_000): Promise<Execution> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const execution = await jobs.api.getExecution({ id });
-    if (statuses.includes(execution.status)) return execution;
-    if (Date.now() > deadline) throw new Error(`execution ${id} is still ${execution.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (id: string, statuses: Execution['status'][]) => untilExecution(jobs, id, statuses, 60_000);
 
 async function table(): Promise<Record<string, unknown>[]> {
   const { rows } = await pg.query(

@@ -2,15 +2,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultRegistry } from '../default-registry';
 import { openStore, type Store } from '../store/open-store';
 import type { Execution, StudioEvent } from '../../src-shared/api/model';
 import { fixedAppSettings } from '../../src-shared/config/app-settings';
-import { CLOSED_PAUSE, createJobService, INTERRUPTED_ERROR, type JobService } from './job-service';
-import { createForkLauncher } from './run-launcher';
+import { CLOSED_PAUSE, INTERRUPTED_ERROR, type JobService } from './job-service';
+import { nextExecution, startTestJobService, untilExecution, untilWritten } from './test-job-service';
 
 /*
  * The job lifecycle with real run processes and a real store: the run queue and its limit,
@@ -18,9 +15,6 @@ import { createForkLauncher } from './run-launcher';
  * and starting again. Rows go to a SQLite table whose id is the primary key, so a row written
  * twice fails the run: every completed run here wrote each row exactly once.
  */
-
-const workerPath = fileURLToPath(new URL('./run-worker.ts', import.meta.url));
-const launcher = createForkLauncher({ workerPath, execArgv: ['--import', 'tsx'] });
 
 /** `rows` generated rows into `out.db` table `t` (id primary key), in `channels` lanes. */
 function pipeline(name: string, rows: number, extraJob = '', channels = 2, mode = 'insert'): string {
@@ -51,14 +45,7 @@ let events: StudioEvent[];
 
 async function startService(maxConcurrent = 5): Promise<JobService> {
   events = [];
-  service = await createJobService({
-    db: store.db,
-    registry: defaultRegistry(),
-    launcher,
-    dataDir,
-    examplesDir: dataDir,
-    logger: pino({ level: 'silent' }),
-    persistIntervalMs: 50,
+  service = await startTestJobService(store, dataDir, {
     stopGraceMs: 10_000,
     settings: fixedAppSettings({ worker: { max_concurrent_jobs: maxConcurrent } }),
   });
@@ -66,25 +53,8 @@ async function startService(maxConcurrent = 5): Promise<JobService> {
   return service;
 }
 
-/** Resolves once the execution has one of `statuses` in the store. */
-async function until(id: string, statuses: Execution['status'][], timeoutMs = 60_000): Promise<Execution> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const execution = await service!.api.getExecution({ id });
-    if (statuses.includes(execution.status)) return execution;
-    if (Date.now() > deadline) throw new Error(`execution ${id} is still ${execution.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Waits until the run has written at least `rows` rows. */
-async function untilWritten(id: string, rows: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while ((await service!.api.getExecution({ id })).records_written < rows) {
-    if (Date.now() > deadline) throw new Error('the run wrote too little in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (id: string, statuses: Execution['status'][]) => untilExecution(service!, id, statuses);
+const written = (id: string, rows: number) => untilWritten(service!, id, rows);
 
 function rowsIn(jobId: string): { count: number; distinct: number } {
   const db = new Database(join(dataDir, 'jobs', jobId, 'out.db'), { readonly: true });
@@ -110,7 +80,8 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('job lifecycle', () => {
+// Real run processes of tens of thousands of rows, two or three per test, on a shared machine.
+describe('job lifecycle', { timeout: 180_000 }, () => {
   it('a valid job is created ready, an invalid one only as a draft, which cannot run', async () => {
     const jobs = (await startService()).api;
     const ready = await jobs.createJob({ name: 'ok', config_yaml: pipeline('ok', 10) });
@@ -146,7 +117,7 @@ describe('job lifecycle', () => {
 
   it('overlap: a second request skips by default, or queues behind the running one', async () => {
     const svc = await startService();
-    const job = await svc.api.createJob({ name: 'o', config_yaml: pipeline('o', 30_000) });
+    const job = await svc.api.createJob({ name: 'o', config_yaml: pipeline('o', 30_000, '', 2, 'upsert') });
     const first = await svc.requestRun(job.id, { trigger: 'schedule', actor: 'scheduler' });
     expect(first.outcome).toBe('started');
     const skipped = await svc.requestRun(job.id, { trigger: 'schedule', actor: 'scheduler' });
@@ -163,7 +134,7 @@ describe('job lifecycle', () => {
     const jobs = (await startService()).api;
     const job = await jobs.createJob({ name: 'p', config_yaml: pipeline('p', 200_000) });
     const run = await jobs.startJob({ id: job.id });
-    await untilWritten(run.id, 20_000);
+    await written(run.id, 20_000);
     expect(await jobs.pauseJob({ id: job.id })).toEqual({ paused: true });
     const paused = await until(run.id, ['paused']);
     expect(paused.records_written).toBeLessThan(200_000);
@@ -192,20 +163,12 @@ describe('job lifecycle', () => {
       config_yaml: pipeline('k', 300_000, retry, 1, 'upsert'),
     });
     const run = await svc.api.startJob({ id: job.id });
-    await untilWritten(run.id, 30_000);
+    await written(run.id, 30_000);
     process.kill(svc.runProcessId(job.id)!, 'SIGKILL');
     const killed = await until(run.id, ['failed']);
     expect(killed.error).toBe('run process exited unexpectedly (signal SIGKILL)');
 
-    const retried = await (async () => {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const [latest] = await svc.api.listExecutions({ job_id: job.id, limit: 1 });
-        if (latest.id !== run.id) return latest;
-        if (Date.now() > deadline) throw new Error('no retry');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
+    const retried = await nextExecution(svc, job.id, run.id);
     expect(retried).toMatchObject({
       trigger: 'retry',
       actor: 'retry policy',
@@ -224,7 +187,7 @@ describe('job lifecycle', () => {
     const first = await startService();
     const job = await first.api.createJob({ name: 'c', config_yaml: pipeline('c', 200_000) });
     const run = await first.api.startJob({ id: job.id });
-    await untilWritten(run.id, 20_000);
+    await written(run.id, 20_000);
     await first.close();
     const paused = await first.api.getExecution({ id: run.id });
     expect(paused).toMatchObject({ status: 'paused', error: CLOSED_PAUSE });

@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runSql } from '../../connectors/mysql/connection';
 import {
@@ -11,11 +9,9 @@ import {
   dropTestDatabases,
   type TestDatabases,
 } from '../../connectors/shared/sql/test-databases';
-import { defaultRegistry } from '../default-registry';
 import { openStore, type Store } from '../store/open-store';
-import type { Execution } from '../../src-shared/api/model';
-import { createJobService, type JobService } from './job-service';
-import { createForkLauncher } from './run-launcher';
+import type { JobService } from './job-service';
+import { nextExecution, startTestJobService, untilExecution, untilWritten } from './test-job-service';
 
 /*
  * Recovery with real faults on a real copy: 1M rows from MariaDB to PostgreSQL in 4 lanes. The
@@ -27,7 +23,6 @@ const DB = 'fustgo_recovery';
 const ROWS = 1_000_000;
 const LANES = 4;
 const BATCH = 5000;
-const workerPath = fileURLToPath(new URL('./run-worker.ts', import.meta.url));
 
 let dbs: TestDatabases;
 let dataDir: string;
@@ -54,35 +49,6 @@ output:
   write: { table: ${table}, mode: ${mode}, batch_size: ${BATCH} }
 ${mode === 'upsert' ? '  conflict: { key: [id] }\n' : ''}  retry: { max_retries: ${writerRetries}, initial_delay: 0.1 }
 `;
-}
-
-async function until(id: string, statuses: Execution['status'][], timeoutMs = 120_000): Promise<Execution> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const execution = await service.api.getExecution({ id });
-    if (statuses.includes(execution.status)) return execution;
-    if (Date.now() > deadline) throw new Error(`execution ${id} is still ${execution.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function untilWritten(id: string, rows: number): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while ((await service.api.getExecution({ id })).records_written < rows) {
-    if (Date.now() > deadline) throw new Error('the run wrote too little in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** The execution that followed `previous` for the job (its retry). */
-async function nextRun(jobId: string, previous: string): Promise<Execution> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const [latest] = await service.api.listExecutions({ job_id: jobId, limit: 1 });
-    if (latest.id !== previous) return latest;
-    if (Date.now() > deadline) throw new Error('no retry was queued');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Terminates every session of the test database but the test's own: the run's writer connections. */
@@ -141,15 +107,7 @@ afterAll(async () => {
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'fustgo-recovery-'));
   store = await openStore({ dataDir });
-  service = await createJobService({
-    db: store.db,
-    registry: defaultRegistry(),
-    launcher: createForkLauncher({ workerPath, execArgv: ['--import', 'tsx'] }),
-    dataDir,
-    examplesDir: dataDir,
-    logger: pino({ level: 'silent' }),
-    persistIntervalMs: 100,
-  });
+  service = await startTestJobService(store, dataDir, { persistIntervalMs: 100 });
 });
 
 afterEach(async () => {
@@ -168,14 +126,14 @@ describe('recovery from real faults (MariaDB → PostgreSQL, 1M rows)', { timeou
       config_yaml: config('kill-upsert', 'orders_upsert', 'upsert'),
     });
     const run = await service.api.startJob({ id: job.id });
-    await untilWritten(run.id, 250_000);
+    await untilWritten(service, run.id, 250_000);
     process.kill(service.runProcessId(job.id)!, 'SIGKILL');
-    const killed = await until(run.id, ['failed']);
+    const killed = await untilExecution(service, run.id, ['failed']);
     expect(killed.error).toBe('run process exited unexpectedly (signal SIGKILL)');
 
-    const retry = await nextRun(job.id, run.id);
+    const retry = await nextExecution(service, job.id, run.id);
     expect(retry).toMatchObject({ trigger: 'retry', attempt: 2, resumed_from: run.id });
-    const done = await until(retry.id, ['completed', 'failed']);
+    const done = await untilExecution(service, retry.id, ['completed', 'failed']);
     expect(done.error).toBeNull();
     expect(done.notes.join('\n')).toMatch(/resumed from checkpoints: 4 lane\(s\)/);
     // The retry read only what the dead run had not committed.
@@ -190,10 +148,13 @@ describe('recovery from real faults (MariaDB → PostgreSQL, 1M rows)', { timeou
       config_yaml: config('kill-insert', 'orders_insert', 'insert'),
     });
     const run = await service.api.startJob({ id: job.id });
-    await untilWritten(run.id, 250_000);
+    await untilWritten(service, run.id, 250_000);
     process.kill(service.runProcessId(job.id)!, 'SIGKILL');
-    await until(run.id, ['failed']);
-    const done = await until((await nextRun(job.id, run.id)).id, ['completed', 'failed']);
+    await untilExecution(service, run.id, ['failed']);
+    const done = await untilExecution(service, (await nextExecution(service, job.id, run.id)).id, [
+      'completed',
+      'failed',
+    ]);
     expect(done.error).toBeNull();
     const rows = await target('orders_insert');
     expect(rows.distinct).toBe(ROWS);
@@ -209,9 +170,9 @@ describe('recovery from real faults (MariaDB → PostgreSQL, 1M rows)', { timeou
       config_yaml: config('terminate', 'orders_terminated', 'upsert'),
     });
     const run = await service.api.startJob({ id: job.id });
-    await untilWritten(run.id, 200_000);
+    await untilWritten(service, run.id, 200_000);
     expect(await terminateWriters()).toBeGreaterThan(0);
-    const done = await until(run.id, ['completed', 'failed']);
+    const done = await untilExecution(service, run.id, ['completed', 'failed']);
     expect(done.error).toBeNull();
     expect(await target('orders_terminated')).toMatchObject({
       count: ROWS,
@@ -227,12 +188,15 @@ describe('recovery from real faults (MariaDB → PostgreSQL, 1M rows)', { timeou
       config_yaml: config('terminate-job-retry', 'orders_terminated', 'upsert', 0),
     });
     const run = await service.api.startJob({ id: job.id });
-    await untilWritten(run.id, 200_000);
+    await untilWritten(service, run.id, 200_000);
     expect(await terminateWriters()).toBeGreaterThan(0);
-    const failed = await until(run.id, ['failed', 'completed']);
+    const failed = await untilExecution(service, run.id, ['failed', 'completed']);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/terminat/i);
-    const done = await until((await nextRun(job.id, run.id)).id, ['completed', 'failed']);
+    const done = await untilExecution(service, (await nextExecution(service, job.id, run.id)).id, [
+      'completed',
+      'failed',
+    ]);
     expect(done.error).toBeNull();
     expect(done.notes.join('\n')).toMatch(/resumed from checkpoints/);
     expect(await target('orders_terminated')).toMatchObject({

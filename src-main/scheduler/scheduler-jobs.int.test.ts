@@ -1,13 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Execution } from '../../src-shared/api/model';
-import { defaultRegistry } from '../default-registry';
-import { createJobService, type JobService } from '../jobs/job-service';
-import { createForkLauncher } from '../jobs/run-launcher';
+import type { JobService } from '../jobs/job-service';
+import { startTestJobService } from '../jobs/test-job-service';
 import { createJobRepo } from '../store/job-repo';
 import { openStore, type Store } from '../store/open-store';
 import { jobDependencyProblems } from './dependency-check';
@@ -20,8 +18,6 @@ import { jobYaml } from './test-support';
  * saving a job whose `job.after` closes a cycle is refused at `job.after`.
  */
 
-const workerPath = fileURLToPath(new URL('../jobs/run-worker.ts', import.meta.url));
-
 let dataDir: string;
 let store: Store;
 let jobs: JobService;
@@ -30,13 +26,8 @@ let scheduler: Scheduler;
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'fustgo-scheduler-jobs-'));
   store = await openStore({ dataDir });
-  jobs = await createJobService({
-    db: store.db,
-    registry: defaultRegistry(),
-    launcher: createForkLauncher({ workerPath, execArgv: ['--import', 'tsx'] }),
-    dataDir,
+  jobs = await startTestJobService(store, dataDir, {
     examplesDir: join(dataDir, 'examples'),
-    logger: pino({ level: 'silent' }),
     persistIntervalMs: 100,
     checkJob: async (job) => jobDependencyProblems(await createJobRepo(store.db).list(), job),
   });

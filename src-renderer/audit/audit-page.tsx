@@ -15,6 +15,7 @@ import {
   isKnownAction,
   type AuditAction,
 } from './audit-text';
+import { downloadText } from '../app/download';
 
 /*
  * The Audit log page (`#/audit`): who changed what, when and from where — newest first, searchable,
@@ -22,19 +23,6 @@ import {
  */
 
 const PAGE_SIZE = 50;
-
-/** Saves `text` as a file the browser downloads. */
-function saveTextFile(text: string, fileName: string, contentType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: contentType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has taken the data by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 /** A unified diff, its added and removed lines coloured. */
 export function DiffView({ diff }: { diff: string }) {
@@ -145,7 +133,7 @@ export function AuditPage() {
     setExportError(null);
     try {
       const file = await api.exportAudit({ ...filters, format });
-      saveTextFile(file.content, file.file_name, file.content_type);
+      downloadText(file.content, file.file_name, file.content_type);
     } catch (failure) {
       setExportError(errorText(failure));
     }

@@ -17,24 +17,12 @@ import { ReplayDialog } from './replay-dialog';
 import { placeName } from './place-name';
 import { ReplayHistory } from './replay-history';
 import { RowEditor } from './row-editor';
+import { downloadText } from '../app/download';
 
 const PAGE_SIZE = 100;
 
 type Notice = { kind: 'exported'; count: number; file: string } | { kind: 'replayed'; id: string };
 const SEARCH_DELAY_MS = 300;
-
-/** Saves `text` as a file the browser downloads. */
-function download(text: string, fileName: string, mediaType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has taken the data by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 /** One cell of a row column; a column the row does not have (it failed before a processor added it) stays blank. */
 function ValueCell({ row, column, type }: { row: Record<string, unknown>; column: string; type: string }) {
@@ -128,7 +116,7 @@ export function DeadLettersPanel({ jobId, executionId }: { jobId: string; execut
           ? { indexes: [...selected.keys()].sort((a, b) => a - b) }
           : { ...(q.trim() !== '' ? { q } : {}), ...(place !== '' ? { place } : {}) }),
       });
-      download(exported.text, exported.file_name, exported.media_type);
+      downloadText(exported.text, exported.file_name, exported.media_type);
       setNotice({ kind: 'exported', count: exported.rows, file: exported.file_name });
     } catch (failure) {
       setError(errorText(failure));

@@ -155,7 +155,7 @@ function JobEditor({ job, onSaved }: { job: Job; onSaved: (job: Job) => void }) 
           </button>
           <LifecycleActions
             job={job}
-            latest={latest}
+            status={status}
             onJob={onSaved}
             onChanged={() => {
               reload();

@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
-import type { Execution, Job } from '../../src-shared/api/model';
+import type { ExecutionStatus, Job } from '../../src-shared/api/model';
 import { api } from '../api/client';
 import { errorText, type ErrorText } from '../api/error-text';
 
-/** What the lifecycle buttons may do now, from the job and its newest run. */
-export function lifecycleChoices(job: Pick<Job, 'state'>, latest: Pick<Execution, 'status'> | null) {
-  const status = latest?.status ?? null;
+/** What the lifecycle buttons may do now, from the job and the status of its newest run. */
+export function lifecycleChoices(job: Pick<Job, 'state'>, status: ExecutionStatus | null) {
   return {
     pause: status === 'running',
     resume: status === 'paused',
@@ -22,13 +21,14 @@ export function lifecycleChoices(job: Pick<Job, 'state'>, latest: Pick<Execution
  */
 export function LifecycleActions({
   job,
-  latest,
+  status,
   onJob,
   onChanged,
   onError,
 }: {
   job: Job;
-  latest: Execution | null;
+  /** The newest run's status, live (events) where known. */
+  status: ExecutionStatus | null;
   onJob(job: Job): void;
   onChanged(): void;
   onError(error: ErrorText | null): void;
@@ -36,7 +36,7 @@ export function LifecycleActions({
   const { t } = useTranslation();
   const [, navigate] = useLocation();
   const [busy, setBusy] = useState(false);
-  const choices = lifecycleChoices(job, latest);
+  const choices = lifecycleChoices(job, status);
 
   const act = async (action: () => Promise<void>) => {
     setBusy(true);

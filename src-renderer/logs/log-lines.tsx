@@ -7,6 +7,7 @@ import { errorText, type ErrorText } from '../api/error-text';
 import { ErrorBanner } from '../app/widgets';
 import type { LogFeed } from './use-log-feed';
 import { LOG_LEVELS, formatLogTime, highlightParts, queryInput, type LogViewFilter } from './log-view-model';
+import { downloadText } from '../app/download';
 
 /** `text` with the parts matching `q` marked. */
 export function Highlighted({ text, q }: { text: string; q: string }) {
@@ -166,19 +167,6 @@ export function LevelSelect({ value, onChange }: { value: LogLevel; onChange: (l
   );
 }
 
-/** Saves `text` as a file the browser downloads. */
-function download(text: string, fileName: string, contentType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${contentType};charset=utf-8` }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has taken the data by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 /** Export of what the filter takes, as JSON lines or text. */
 export function ExportButtons({ filter }: { filter: LogViewFilter }) {
   const { t } = useTranslation();
@@ -189,7 +177,7 @@ export function ExportButtons({ filter }: { filter: LogViewFilter }) {
     setError(null);
     try {
       const exported = await api.exportLogs({ ...queryInput(filter), format });
-      download(exported.text, exported.file_name, exported.content_type);
+      downloadText(exported.text, exported.file_name, exported.content_type);
     } catch (failure) {
       setError(errorText(failure));
     } finally {

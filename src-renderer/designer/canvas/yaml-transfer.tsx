@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { exportYaml, type ExportedVariable } from '../../../src-shared/config/export-yaml';
 import { Modal } from '../../app/widgets';
+import { downloadText } from '../../app/download';
 
 /*
  * Import YAML (paste it or choose a file; the workspace replaces the document as one undo step)
@@ -71,15 +72,7 @@ export function ImportYamlDialog({
 /** Downloads the export of `text` as `fileName` and returns the variables it introduced; throws when the text does not parse. */
 export function downloadExport(text: string, fileName: string): ExportedVariable[] {
   const exported = exportYaml(text);
-  const url = URL.createObjectURL(new Blob([exported.yaml], { type: 'application/yaml' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has taken the data by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadText(exported.yaml, fileName, 'application/yaml');
   return exported.variables;
 }
 
