@@ -97,7 +97,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
       },
     });
     audit.keepFor(appSettings.source);
-    const logs = createLogService({ appLog, settings: appSettings.source, db: store.db });
+    const logs = createLogService({
+      appLog,
+      settings: appSettings.source,
+      db: store.db,
+      saveLevel: async (log_level) => void (await appSettings.api.updateSettings({ patch: { log_level } })),
+    });
     const retention = createRetention({
       db: store.db,
       settings: appSettings.source,

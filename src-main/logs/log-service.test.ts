@@ -105,7 +105,7 @@ describe('the log service', () => {
     const run = linesOf(join(logsDir(), 'executions', `${RUN_A1}.log`)).map((line) => line.msg);
     expect(run).toEqual(['shown at debug', 'shown at warn']);
     const app = linesOf(join(logsDir(), 'fustgo.log')).map((line) => line.msg);
-    expect(app).toEqual(['log level changed', 'log level changed by the settings']);
+    expect(app).toEqual(['log level changed', 'log level changed']);
   });
 
   it('announces app lines and debug run lines live; run-tracker announces the other run lines', async () => {

@@ -18,6 +18,12 @@ export interface LogServiceOptions {
   settings: AppSettingsSource;
   /** The store: a job filter reads only the logs of the job's executions. */
   db?: Kysely<Database>;
+  /**
+   * Stores a level set through `setLogLevel` as the app setting `log_level` (audited, written to
+   * settings.yaml), which then applies it: one source of truth for the level. Without it the level
+   * changes for this process only.
+   */
+  saveLevel?(level: LogLevel): Promise<void>;
 }
 
 export interface LogService {
@@ -81,8 +87,7 @@ export function createLogService(options: LogServiceOptions): LogService {
   };
   appLog.setLevel(settings.current().log_level);
   const unsubscribe = settings.onChange((next, previous) => {
-    if (next.log_level !== previous.log_level)
-      changeLevel(next.log_level, 'log level changed by the settings');
+    if (next.log_level !== previous.log_level) changeLevel(next.log_level, 'log level changed');
   });
 
   return {
@@ -113,7 +118,8 @@ export function createLogService(options: LogServiceOptions): LogService {
       },
       getLogLevel: async () => ({ level: appLog.level() }),
       async setLogLevel({ level }) {
-        changeLevel(level, 'log level changed');
+        if (options.saveLevel) await options.saveLevel(level);
+        else changeLevel(level, 'log level changed');
         return { level };
       },
     },
