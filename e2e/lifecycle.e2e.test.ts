@@ -79,6 +79,23 @@ describe('job lifecycle in the studio', () => {
     await screenshot(page, 'lifecycle-03-transitions');
   });
 
+  it('schedules the job from its Schedule tab: the cron goes into the YAML and the next runs show', async () => {
+    await studio.showTab('schedule');
+    await page.getByTestId('schedule-cron').check();
+    await page.locator('[data-testid="schedule-next-runs"] li').first().waitFor();
+    expect(await page.locator('[data-testid="schedule-next-runs"] li').count()).toBe(5);
+    await page.getByTestId('job-save').click();
+    await page.locator('[data-testid="save-state"]', { hasText: 'Saved' }).waitFor();
+    const client = createHttpClient(session.server.url);
+    const job = (await client.api.listJobs({})).find((j) => j.name === 'lifecycle-e2e')!;
+    expect((await client.api.getJob({ id: job.id })).config_yaml).toMatch(
+      /schedule: 0 2 \* \* \*|schedule: "0 2 \* \* \*"/,
+    );
+    const schedule = await client.api.getJobSchedule({ id: job.id });
+    expect(schedule.next_runs).toHaveLength(5);
+    await screenshot(page, 'lifecycle-05-schedule');
+  });
+
   it('switches the job off and clones it (the copy starts switched off)', async () => {
     // The switch follows the stored job: it flips once the change is saved.
     await studio.showTab('lifecycle');

@@ -114,7 +114,7 @@ export function LifecycleActions({
           })
         }
       >
-        ⧉ {t('lifecycle.clone')}
+        {t('lifecycle.clone')}
       </button>
     </>
   );

@@ -39,7 +39,10 @@ export function TransitionList({ jobId }: { jobId: string }) {
                   <StatusBadge status={move.from_state} /> → <StatusBadge status={move.to_state} />
                 </td>
                 <td>{move.actor}</td>
-                <td className="error-cell" title={move.reason ?? ''}>
+                <td
+                  className={move.to_state === 'failed' ? 'error-cell' : 'ellipsis'}
+                  title={move.reason ?? ''}
+                >
                   {move.reason ?? ''}
                 </td>
               </tr>
