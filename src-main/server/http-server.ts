@@ -139,13 +139,17 @@ function registerEndpoint(app: FastifyInstance, endpoint: PlainEndpoint): void {
     method: endpoint.method,
     url: endpoint.url,
     handler: async (request, reply) => {
-      const answer = await endpoint.handle({
-        params: (request.params ?? {}) as Record<string, string>,
-        query: (request.query ?? {}) as Record<string, string>,
-        body: request.body,
-        headers: request.headers,
-        ip: request.ip,
-      });
+      // A webhook call starts a run as its caller, as an API call does (audit: address, x-fustgo-user).
+      const caller = httpRequestContext(request.ip, request.headers[USER_HEADER]);
+      const answer = await runWithRequestContext(caller, () =>
+        endpoint.handle({
+          params: (request.params ?? {}) as Record<string, string>,
+          query: (request.query ?? {}) as Record<string, string>,
+          body: request.body,
+          headers: request.headers,
+          ip: request.ip,
+        }),
+      );
       return reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
     },
   });
