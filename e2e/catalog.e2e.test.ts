@@ -169,6 +169,8 @@ output: { type: file, path: output/orders.csv }
     const after = await scanEnded(before.id);
     expect(after.changes?.tables_altered.map((t) => t.table)).toEqual(['shop.orders']);
     await panel.locator('[data-testid="scan-state"][data-status="completed"]').waitFor();
+    // The history lists the new scan first once it has reloaded.
+    await panel.locator(`[data-testid="scan-row"][data-scan-id="${after.id}"]`).waitFor();
     const newest = panel.locator('[data-testid="scan-row"]').first();
     await newest.getByTestId('scan-details').click();
     const changes = panel.getByTestId('scan-changes');

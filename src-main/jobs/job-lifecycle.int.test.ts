@@ -132,12 +132,12 @@ describe('job lifecycle', { timeout: 180_000 }, () => {
 
   it('pause commits the checkpoints and resume writes the rest: every row exactly once', async () => {
     const jobs = (await startService()).api;
-    const job = await jobs.createJob({ name: 'p', config_yaml: pipeline('p', 200_000) });
+    const job = await jobs.createJob({ name: 'p', config_yaml: pipeline('p', 1_000_000) });
     const run = await jobs.startJob({ id: job.id });
-    await written(run.id, 20_000);
+    await written(run.id, 5_000);
     expect(await jobs.pauseJob({ id: job.id })).toEqual({ paused: true });
     const paused = await until(run.id, ['paused']);
-    expect(paused.records_written).toBeLessThan(200_000);
+    expect(paused.records_written).toBeLessThan(1_000_000);
     expect((await jobs.getJob({ id: job.id })).state).toBe('paused');
     expect(rowsIn(job.id).count).toBe(paused.records_written);
 
@@ -146,8 +146,8 @@ describe('job lifecycle', { timeout: 180_000 }, () => {
     const done = await until(resumed.id, ['completed', 'failed']);
     expect(done.error).toBeNull();
     expect(done.notes.join('\n')).toContain('resumed from checkpoints: 2 lane(s)');
-    expect(paused.records_written + done.records_written).toBe(200_000);
-    expect(rowsIn(job.id)).toEqual({ count: 200_000, distinct: 200_000 });
+    expect(paused.records_written + done.records_written).toBe(1_000_000);
+    expect(rowsIn(job.id)).toEqual({ count: 1_000_000, distinct: 1_000_000 });
     const moves = (await jobs.listJobTransitions({ id: job.id })).map((t) => t.to_state).reverse();
     expect(moves).toEqual(['ready', 'queued', 'running', 'paused', 'queued', 'running', 'completed']);
   });
@@ -160,10 +160,10 @@ describe('job lifecycle', { timeout: 180_000 }, () => {
     // written again by the retry, and stays one row.
     const job = await svc.api.createJob({
       name: 'k',
-      config_yaml: pipeline('k', 300_000, retry, 1, 'upsert'),
+      config_yaml: pipeline('k', 1_000_000, retry, 1, 'upsert'),
     });
     const run = await svc.api.startJob({ id: job.id });
-    await written(run.id, 30_000);
+    await written(run.id, 5_000);
     process.kill(svc.runProcessId(job.id)!, 'SIGKILL');
     const killed = await until(run.id, ['failed']);
     expect(killed.error).toBe('run process exited unexpectedly (signal SIGKILL)');
@@ -179,15 +179,15 @@ describe('job lifecycle', { timeout: 180_000 }, () => {
     const done = await until(retried.id, ['completed', 'failed']);
     expect(done.error).toBeNull();
     expect(done.notes.join('\n')).toContain('resumed from checkpoints');
-    expect(done.records_read).toBeLessThan(300_000);
-    expect(rowsIn(job.id)).toEqual({ count: 300_000, distinct: 300_000 });
+    expect(done.records_read).toBeLessThan(1_000_000);
+    expect(rowsIn(job.id)).toEqual({ count: 1_000_000, distinct: 1_000_000 });
   });
 
   it('closing the studio pauses running runs; starting it again resumes them', async () => {
     const first = await startService();
-    const job = await first.api.createJob({ name: 'c', config_yaml: pipeline('c', 200_000) });
+    const job = await first.api.createJob({ name: 'c', config_yaml: pipeline('c', 1_000_000) });
     const run = await first.api.startJob({ id: job.id });
-    await written(run.id, 20_000);
+    await written(run.id, 5_000);
     await first.close();
     const paused = await first.api.getExecution({ id: run.id });
     expect(paused).toMatchObject({ status: 'paused', error: CLOSED_PAUSE });
@@ -197,7 +197,7 @@ describe('job lifecycle', { timeout: 180_000 }, () => {
     expect(resumed).toMatchObject({ trigger: 'resume', actor: 'studio', resumed_from: run.id });
     const done = await until(resumed.id, ['completed', 'failed']);
     expect(done.error).toBeNull();
-    expect(rowsIn(job.id)).toEqual({ count: 200_000, distinct: 200_000 });
+    expect(rowsIn(job.id)).toEqual({ count: 1_000_000, distinct: 1_000_000 });
   });
 
   it('a run left running by a process that died is failed at start, and retried by its policy', async () => {

@@ -119,7 +119,7 @@ function HistoryRow({ scan }: { scan: ScanLog }) {
   const changed = hasChanges(scan.changes);
   return (
     <>
-      <tr data-testid="scan-row" data-status={scan.status}>
+      <tr data-testid="scan-row" data-status={scan.status} data-scan-id={scan.id}>
         <td className="mono">{formatDateTime(scan.started_at, i18n.language)}</td>
         <td>{t(`catalog.trigger_${scan.triggered_by}`)}</td>
         <td>{t(`catalog.mode_${scan.mode}`)}</td>
