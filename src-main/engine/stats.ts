@@ -48,6 +48,19 @@ export type StageKey = Exclude<
   'lane_ms' | 'write_batches' | 'write_p50_ms' | 'write_p95_ms'
 >;
 
+/** Every stage at zero milliseconds. */
+function noStageTime(): Record<StageKey, number> {
+  return {
+    read_wait_ms: 0,
+    read_blocked_ms: 0,
+    process_busy_ms: 0,
+    process_wait_ms: 0,
+    process_blocked_ms: 0,
+    write_busy_ms: 0,
+    write_wait_ms: 0,
+  };
+}
+
 /** Smallest latency told apart, and the ratio between neighbouring buckets (5%). */
 const LATENCY_FLOOR_MS = 0.01;
 const LATENCY_STEP = 1.05;
@@ -170,15 +183,7 @@ export class StatsAccumulator {
   private readonly streams = new Map<string, StreamStats>();
   private readonly processors = new Map<string, Omit<ProcessorStats, 'records_dropped'>>();
   private readonly branches = new Map<string, BranchStats>();
-  private readonly stageMs: Record<StageKey, number> = {
-    read_wait_ms: 0,
-    read_blocked_ms: 0,
-    process_busy_ms: 0,
-    process_wait_ms: 0,
-    process_blocked_ms: 0,
-    write_busy_ms: 0,
-    write_wait_ms: 0,
-  };
+  private readonly stageMs = noStageTime();
   private readonly writeLatency = new LatencyHistogram();
   /** Lane time of lanes that ended, and the running lanes' count and summed start times. */
   private laneMsEnded = 0;
@@ -359,13 +364,7 @@ export class StatsAccumulator {
     const running = this.lanesRunning * this.now() - this.laneStartsSum;
     const times: StageTimes = {
       lane_ms: roundMs(this.laneMsEnded + running),
-      read_wait_ms: 0,
-      read_blocked_ms: 0,
-      process_busy_ms: 0,
-      process_wait_ms: 0,
-      process_blocked_ms: 0,
-      write_busy_ms: 0,
-      write_wait_ms: 0,
+      ...noStageTime(),
       write_batches: this.writeLatency.count,
       write_p50_ms: this.writeLatency.percentile(0.5),
       write_p95_ms: this.writeLatency.percentile(0.95),

@@ -630,7 +630,8 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
       await cancelQueued(id, `cancelled by ${actor()} while queued`);
       const run = active.get(id);
       if (!run || run === 'starting') return { stopped: false };
-      endedBy.set((await executions.active(id))?.id ?? '', actor());
+      const running = await executions.active(id);
+      if (running) endedBy.set(running.id, actor());
       run.stop(stopGraceMs);
       return { stopped: true };
     },
