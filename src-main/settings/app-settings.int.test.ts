@@ -141,6 +141,22 @@ describe('app settings', () => {
     expect((await service.api.getSettings({})).file_problems).toEqual([]);
   });
 
+  it('keeps the settings in force while the file is empty (being written), and takes it once filled', async () => {
+    const service = await start();
+    const heard: AppSettingsValues[] = [];
+    service.source.onChange((next) => heard.push(next));
+    await service.api.updateSettings({ patch: { worker: { max_concurrent_jobs: 3 } } });
+    heard.length = 0;
+    const good = readFileSync(file(), 'utf8');
+    writeFileSync(file(), '');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(service.source.current().worker.max_concurrent_jobs).toBe(3);
+    expect(heard).toEqual([]);
+    writeFileSync(file(), good.replace('max_concurrent_jobs: 3', 'max_concurrent_jobs: 4'));
+    await eventually(() => expect(heard).toHaveLength(1));
+    expect(service.source.current().worker.max_concurrent_jobs).toBe(4);
+  });
+
   it('changes through the API: checked, applied, written to the file keeping comments, audited with the caller', async () => {
     const service = await start();
     writeFileSync(file(), '# mine, keep me\nworker:\n  max_concurrent_jobs: 5 # my note\n');

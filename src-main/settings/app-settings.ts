@@ -139,6 +139,9 @@ export async function createAppSettings(options: AppSettingsOptions): Promise<Ap
         return;
       }
       if (text === fileText) return;
+      // An empty file is one being written (truncated, not yet filled) far more often than a wish to
+      // reset everything: the settings in force stay, and the filled file is read on its own event.
+      if (text.trim() === '') return;
       fileText = text;
       const parsed = parseSettingsFile(text, SETTINGS_FILE_NAME);
       if (parsed.values === null) {
