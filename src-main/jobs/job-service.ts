@@ -249,7 +249,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
     const limit = Math.max(1, settings.current().worker.max_concurrent_jobs);
     const now = Date.now();
     let earliest: number | undefined;
-    for (const execution of await executions.queued()) {
+    for (const execution of await executions.withStatus('queued')) {
       if (active.size >= limit) break;
       if (active.has(execution.job_id)) continue;
       const after = execution.run_after ? Date.parse(execution.run_after) : now;
@@ -405,7 +405,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
       await requireValid(request.config_yaml ?? job.config_yaml, job.name, job.id);
       const overlap = request.overlap ?? scheduleSettingsOf(job.config_yaml).overlap;
       const running = active.has(job.id);
-      const waiting = (await executions.queued()).filter((queued) => queued.job_id === job.id);
+      const waiting = (await executions.withStatus('queued')).filter((queued) => queued.job_id === job.id);
       if (running || waiting.length > 0) {
         const busy = running ? 'running' : 'queued';
         if (overlap === 'skip') return { outcome: 'skipped', reason: `job "${job.name}" is ${busy} already` };
@@ -454,7 +454,7 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
 
   /** Ends the job's queued runs (a stop, a delete). */
   const cancelQueued = async (jobId: string, reason: string) => {
-    for (const queued of await executions.queued()) {
+    for (const queued of await executions.withStatus('queued')) {
       if (queued.job_id !== jobId) continue;
       await executions.update(queued.id, { status: 'cancelled', error: reason, finished_at: isoNow() });
       announce(queued, 'cancelled', reason);
@@ -507,8 +507,8 @@ export async function createJobService(options: JobServiceOptions): Promise<JobS
     });
     await retryByPolicy(execution, INTERRUPTED_ERROR);
   }
-  for (const paused of await executions.list({ limit: 1000 })) {
-    if (paused.status !== 'paused' || paused.error !== CLOSED_PAUSE) continue;
+  for (const paused of await executions.withStatus('paused')) {
+    if (paused.error !== CLOSED_PAUSE) continue;
     const job = await jobs.get(paused.job_id);
     if (!job) continue;
     const [latest] = await executions.list({ job_id: job.id, limit: 1 });

@@ -55,8 +55,8 @@ export interface ExecutionRepo {
   update(id: string, changes: ExecutionChanges): Promise<void>;
   /** Marks every pending or running execution failed with `error`; returns them as they are now. */
   failUnfinished(error: string, now: string): Promise<Execution[]>;
-  /** Every queued execution, oldest first. */
-  queued(): Promise<Execution[]>;
+  /** Every execution with `status` (the queued ones, the paused ones), oldest first. */
+  withStatus(status: ExecutionStatus): Promise<Execution[]>;
   /** The config a run was queued with instead of its job's, if any. */
   configOverride(id: string): Promise<string | undefined>;
 }
@@ -181,11 +181,11 @@ export function createExecutionRepo(db: Kysely<Database>): ExecutionRepo {
         .execute();
       return rows.map(toExecution);
     },
-    async queued() {
+    async withStatus(status) {
       const rows = await db
         .selectFrom('executions')
         .selectAll()
-        .where('status', '=', 'queued')
+        .where('status', '=', status)
         .orderBy('created_at')
         .orderBy('id')
         .execute();
